@@ -1,0 +1,68 @@
+"""Shape checks for account forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from forum.validators import readable_text, strip_filter
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(
+        "Username",
+        [DataRequired(), Length(3, 32), readable_text],
+        filters=[strip_filter],
+        description="Shown on posts you sign. Letters, digits and underscores.",
+    )
+    email = EmailField(
+        "E-mail",
+        [DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        filters=[strip_filter],
+        description="Never shown to anyone. Used for password resets.",
+    )
+    password = PasswordField(
+        "Password",
+        [DataRequired(), Length(max=256)],
+        description="At least 10 characters. A few unrelated words work well.",
+    )
+    confirm = PasswordField("Repeat password", [DataRequired(), EqualTo("password", "The passwords don't match.")])
+    submit = SubmitField("Create account")
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Username or e-mail", [DataRequired(), Length(max=254), readable_text], filters=[strip_filter])
+    password = PasswordField("Password", [DataRequired(), Length(max=256)])
+    remember = BooleanField("Keep me signed in on this device")
+    submit = SubmitField("Sign in")
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("E-mail", [DataRequired(), Email(check_deliverability=False)], filters=[strip_filter])
+    submit = SubmitField("Send reset link")
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField("New password", [DataRequired(), Length(max=256)])
+    confirm = PasswordField("Repeat new password", [DataRequired(), EqualTo("password", "The passwords don't match.")])
+    submit = SubmitField("Set new password")
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", [DataRequired()])
+    password = PasswordField("New password", [DataRequired(), Length(max=256)])
+    confirm = PasswordField("Repeat new password", [DataRequired(), EqualTo("password", "The passwords don't match.")])
+    submit = SubmitField("Change password")
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        "New e-mail", [DataRequired(), Email(check_deliverability=False), Length(max=254)], filters=[strip_filter]
+    )
+    password = PasswordField("Current password", [DataRequired()])
+    submit = SubmitField("Change e-mail")
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Password", [DataRequired()])
+    confirm = BooleanField("I understand my account can't be restored", [DataRequired("Tick the box to confirm.")])
+    submit = SubmitField("Delete my account")

@@ -1,0 +1,214 @@
+"""Account actions: registration, sign-in checks, password and e-mail changes, resets and deletion."""
+
+import re
+import secrets
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.auth.models import AccountStatus, Role, User
+from forum.dbtypes import utcnow
+from forum.extensions import db
+from forum.notifications.services import queue_email
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9_]{3,32}$")
+RESET_MAX_AGE = 60 * 60
+COMMON_PASSWORDS = frozenset(
+    [
+        "password",
+        "password1",
+        "password123",
+        "1234567890",
+        "12345678910",
+        "qwertyuiop",
+        "qwerty1234",
+        "iloveyou123",
+        "letmein123",
+        "welcome123",
+        "abc1234567",
+        "passw0rd123",
+        "1q2w3e4r5t",
+        "0987654321",
+        "football123",
+        "monkey12345",
+        "sunshine123",
+        "princess123",
+        "dragon12345",
+        "trustno1234",
+        "changeme123",
+        "administrator",
+    ]
+)
+
+
+class AccountError(ValueError):
+    """A request about an account that can't be carried out; the message is safe to show."""
+
+
+def _hash(password: str) -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a password is too weak, or None. Length matters most, so that is the main rule."""
+    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+    if len(password) < minimum:
+        return f"Use at least {minimum} characters; a few words strung together work well."
+    if len(password) > 256:
+        return "Use at most 256 characters."
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 5:
+        return "That password is too easy to guess; try a few unrelated words."
+    if username and username.lower() in password.lower():
+        return "Your password shouldn't contain your username."
+    return None
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _username_taken(username: str) -> bool:
+    return db.session.scalar(select(func.count()).where(User.username == username)) > 0
+
+
+def _email_taken(email: str) -> bool:
+    return db.session.scalar(select(func.count()).where(User.email == email)) > 0
+
+
+def create_user(
+    username: str, email: str, password: str, role: Role = Role.MEMBER, crisis_reviewer: bool = False, about: str = ""
+) -> User:
+    """Make an account after checking the name, address and password; commits."""
+    username, email = normalise_username(username), normalise_email(email)
+    if not USERNAME_PATTERN.match(username):
+        raise AccountError("Usernames are 3–32 characters: letters, digits and underscores.")
+    if username.startswith("deleted-") or _username_taken(username):
+        raise AccountError("That username is taken; please choose another.")
+    if _email_taken(email):
+        raise AccountError("That e-mail address can't be used here. If it is yours, reset your password.")
+    problem = password_problem(password, username)
+    if problem:
+        raise AccountError(problem)
+    user = User(
+        username=username,
+        email=email,
+        password_hash=_hash(password),
+        role=role,
+        crisis_reviewer=crisis_reviewer,
+        about=about,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The account for these credentials, or None; a missing account costs the same hashing time."""
+    login = login.strip().lower()
+    column = User.email if "@" in login else User.username
+    user = db.session.scalar(select(User).where(column == login))
+    if user is None or user.is_deleted:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        dummy = _DUMMY_HASH.setdefault(method, _hash(secrets.token_hex(8)))
+        check_password_hash(dummy, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password and end every other session (the session token rotates)."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("Your current password is not right.")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = _hash(new)
+    user.rotate_session_token()
+    db.session.commit()
+
+
+def change_email(user: User, password: str, new_email: str) -> None:
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("Your current password is not right.")
+    new_email = normalise_email(new_email)
+    if new_email != user.email and _email_taken(new_email):
+        raise AccountError("That e-mail address can't be used here.")
+    old = user.email
+    user.email = new_email
+    queue_email(
+        old,
+        "Your Hearth e-mail address was changed",
+        f"The e-mail address of your Hearth account {user.username} is now {new_email}.\n"
+        "If you did not do this, reset your password at once.",
+    )
+    db.session.commit()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a one-hour reset link if the address has an account; the caller says the same either way."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or user.is_deleted:
+        return
+    # The token names the current hash, so it stops working once the password changes.
+    token = _serializer().dumps({"id": user.id, "h": user.password_hash[-12:]})
+    link = current_app.config["SITE_URL"].rstrip("/") + url_for("auth.reset_password", token=token)
+    queue_email(
+        user.email,
+        "Reset your Hearth password",
+        f"Someone asked to reset the password of {user.username} on Hearth.\n\n"
+        f"To choose a new password, open this link within an hour:\n{link}\n\n"
+        "If it wasn't you, ignore this message; nothing changes.",
+    )
+    db.session.commit()
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _serializer().loads(token, max_age=RESET_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.is_deleted or user.password_hash[-12:] != data.get("h"):
+        return None
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    user = user_for_reset_token(token)
+    if user is None:
+        raise AccountError("This reset link has expired or was already used. Ask for a new one.")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = _hash(new)
+    user.rotate_session_token()
+    db.session.commit()
+    return user
+
+
+def delete_account(user: User, password: str) -> None:
+    """Anonymise the account; its posts stay and show as from a deleted member."""
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("Your password is not right.")
+    user.status = AccountStatus.DELETED
+    user.username = f"deleted-{user.id}"
+    user.email = None
+    user.about = ""
+    user.password_hash = _hash(secrets.token_urlsafe(32))
+    user.rotate_session_token()
+    user.deleted_at = utcnow()
+    db.session.commit()

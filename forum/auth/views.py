@@ -1,0 +1,148 @@
+"""Account pages: register, sign in and out, password reset, settings, deletion, profiles."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum.auth import services
+from forum.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    LoginForm,
+    RegisterForm,
+    ResetForm,
+    ResetRequestForm,
+)
+from forum.extensions import limiter
+from forum.qa import queries
+from forum.safe_redirect import safe_next
+
+bp = Blueprint("auth", __name__)
+
+login_limit = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], scope="login")
+register_limit = limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"], scope="register")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@register_limit
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("qa.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.username.data, form.email.data, form.password.data)
+        except services.AccountError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            login_user(user)
+            flash(f"Welcome to Hearth, {user.username}.", "success")
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limit
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        form.form_errors.append("That username or e-mail and password don't match an account.")
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("qa.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@login_limit
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash("If that address has an account, a reset link is on its way. It works for one hour.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@login_limit
+def reset_password(token: str):
+    if services.user_for_reset_token(token) is None:
+        flash("This reset link has expired or was already used. Ask for a new one.", "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    password_form = ChangePasswordForm(prefix="pw")
+    email_form = ChangeEmailForm(prefix="em")
+    status = 200
+    if password_form.submit.data and password_form.validate_on_submit():
+        try:
+            services.change_password(current_user, password_form.current.data, password_form.password.data)
+        except services.AccountError as exc:
+            password_form.password.errors.append(str(exc))
+        else:
+            login_user(current_user)  # the session token rotated; keep this session signed in
+            flash("Your password is changed. Other devices are signed out.", "success")
+            return redirect(url_for("auth.settings"))
+    elif email_form.submit.data and email_form.validate_on_submit():
+        try:
+            services.change_email(current_user, email_form.password.data, email_form.email.data)
+        except services.AccountError as exc:
+            email_form.email.errors.append(str(exc))
+        else:
+            flash("Your e-mail address is changed.", "success")
+            return redirect(url_for("auth.settings"))
+    if password_form.errors or email_form.errors:
+        status = 400
+    return render_template("auth/settings.html", password_form=password_form, email_form=email_form), status
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            logout_user()
+            flash("Your account is deleted. Your posts stay, shown as from a deleted member.", "info")
+            return redirect(url_for("qa.index"))
+    return render_template("auth/delete.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/users/<username>")
+def profile(username: str):
+    user = queries.get_user(username)
+    if user is None or user.is_deleted:
+        abort(404)
+    return render_template("users/profile.html", user=user, posts=queries.public_activity(user))
+
+
+@bp.get("/me/anonymous")
+@login_required
+def my_anonymous():
+    return render_template("users/anonymous.html", posts=queries.anonymous_posts(current_user))

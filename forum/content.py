@@ -1,0 +1,71 @@
+"""Markdown to sanitised HTML (markdown-it-py, then a strict bleach allowlist) and plain excerpts."""
+
+import html as html_lib
+import re
+from functools import lru_cache
+
+import bleach
+from bleach.linkifier import Linker
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr", "h3", "h4", "h5", "h6"}
+)
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # "html": False turns raw HTML in the source into text; images are disabled outright.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image", "html_block", "html_inline"])
+    return md
+
+
+def _set_rel(attrs, new=False):
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _linker() -> Linker:
+    return Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
+
+
+_HEADING = re.compile(r"<(/?)h[12]>")
+
+
+def render(markdown_text: str) -> str:
+    """Render a member's Markdown to HTML safe to store and show as-is.
+
+    Headings 1-2 are demoted to 3 so a post never outranks the page title.
+    """
+    html = _markdown().render(markdown_text)
+    html = _HEADING.sub(r"<\1h3>", html)
+    return _linker().linkify(_cleaner().clean(html))
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def excerpt(html: str, length: int = 200) -> str:
+    """Plain text of stored HTML, cut at a word boundary; safe to escape into any template."""
+    text = bleach.clean(html, tags=set(), strip=True)
+    text = html_lib.unescape(_WHITESPACE.sub(" ", text).strip())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0]
+    return cut + "…"

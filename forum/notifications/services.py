@@ -1,0 +1,79 @@
+"""Queue e-mail in the outbox and drain it to SMTP with retries, so no message is lost while SMTP is down."""
+
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+
+from forum.dbtypes import utcnow
+from forum.extensions import db
+from forum.notifications.models import OutboxEmail
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def queue_email(recipient: str, subject: str, body: str) -> OutboxEmail:
+    """Add a message to the caller's transaction; it is sent only if that transaction commits."""
+    email = OutboxEmail(recipient=recipient, subject=subject, body=body)
+    db.session.add(email)
+    return email
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def send_pending(limit: int = 100) -> tuple[int, int]:
+    """Send due messages; a failure is kept with a later retry time. Returns (sent, failed).
+
+    Each message is marked sent in its own commit right after SMTP accepts it, so a crash
+    between messages never sends one twice.
+    """
+    config = current_app.config
+    now = utcnow()
+    due = db.session.scalars(
+        select(OutboxEmail)
+        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.next_attempt_at <= now)
+        .order_by(OutboxEmail.id)
+        .limit(limit)
+    ).all()
+    sent = failed = 0
+    if not due:
+        return sent, failed
+    try:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+    except OSError as exc:
+        for email in due:
+            _mark_failed(email, exc)
+        db.session.commit()
+        return 0, len(due)
+    with smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        for email in due:
+            message = EmailMessage()
+            message["From"] = config["MAIL_FROM"]
+            message["To"] = email.recipient
+            message["Subject"] = email.subject
+            message.set_content(email.body)
+            try:
+                smtp.send_message(message)
+            except (smtplib.SMTPException, OSError) as exc:
+                _mark_failed(email, exc)
+                failed += 1
+            else:
+                email.sent_at = utcnow()
+                email.attempts += 1
+                sent += 1
+            db.session.commit()
+    return sent, failed
+
+
+def _mark_failed(email: OutboxEmail, exc: Exception) -> None:
+    email.attempts += 1
+    email.last_error = str(exc)[:500]
+    email.next_attempt_at = utcnow() + _backoff(email.attempts)
