@@ -1,0 +1,1 @@
+"""Accounts: registration, sign-in, settings, deletion and public profiles."""

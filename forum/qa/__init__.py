@@ -1,0 +1,1 @@
+"""Questions, answers, comments, votes, tags and revisions."""
