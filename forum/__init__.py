@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from config import DEV_SECRET, Config
+from forum.validators import FormBytesRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 CSP = (
@@ -37,6 +38,7 @@ def create_app(config_class=Config) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_class)
+    app.request_class = FormBytesRequest
     if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (None, "", DEV_SECRET):
         raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
     Path(app.instance_path).mkdir(exist_ok=True)

@@ -24,7 +24,13 @@ def _markdown() -> MarkdownIt:
     return md
 
 
-def _set_rel(attrs, new=False):
+_SAFE_HREF = re.compile(r"^(https?://|mailto:|/(?!/)|#)", re.IGNORECASE)
+
+
+def _vet_link(attrs, new=False):
+    """Keep only absolute web, mail and same-site links, each marked as user content; drop the rest."""
+    if not _SAFE_HREF.match(attrs.get((None, "href"), "")):
+        return None
     attrs[(None, "rel")] = LINK_REL
     return attrs
 
@@ -42,7 +48,7 @@ def _cleaner() -> bleach.Cleaner:
 
 @lru_cache(maxsize=1)
 def _linker() -> Linker:
-    return Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
+    return Linker(callbacks=[_vet_link], skip_tags={"pre", "code"}, parse_email=False)
 
 
 _HEADING = re.compile(r"<(/?)h[12]>")

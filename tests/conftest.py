@@ -5,6 +5,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import event, text
 
 from config import TestConfig
@@ -24,10 +25,18 @@ def app(tmp_path_factory):
         WTF_CSRF_ENABLED = False
 
     app = create_app(SuiteConfig)
+    request_started.connect(_fresh_g, app)
     with app.app_context():
         db.drop_all()
         db.create_all()
     return app
+
+
+def _fresh_g(sender, **extra):
+    """Tests keep an app context open, which Flask reuses for requests; in production each
+    request gets its own, so `g` (Flask-Login's cached user, limiter flags) starts empty."""
+    for key in list(g):
+        g.pop(key)
 
 
 def _clean(app):

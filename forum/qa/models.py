@@ -84,9 +84,7 @@ class Post(db.Model):
     status: Mapped[PostStatus] = mapped_column(_enum(PostStatus, "post_status"), default=PostStatus.PUBLISHED)
     score: Mapped[int] = mapped_column(default=0)
     answer_count: Mapped[int] = mapped_column(default=0)
-    accepted_answer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("posts.id", use_alter=True, name="fk_posts_accepted_answer_id_posts")
-    )
+    accepted_answer_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
     has_practitioner_answer: Mapped[bool] = mapped_column(default=False)
     revision_count: Mapped[int] = mapped_column(default=1)
     safety: Mapped[dict | None] = mapped_column(JSON)

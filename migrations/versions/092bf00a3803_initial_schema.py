@@ -99,7 +99,7 @@ def upgrade():
     sa.Column('last_activity_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deleted_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("(kind = 'question') = (title IS NOT NULL)", name=op.f('ck_posts_title_only_on_questions')),
-    sa.ForeignKeyConstraint(['accepted_answer_id'], ['posts.id'], name='fk_posts_accepted_answer_id_posts', use_alter=True),
+    sa.ForeignKeyConstraint(['accepted_answer_id'], ['posts.id'], name=op.f('fk_posts_accepted_answer_id_posts')),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_posts_author_id_users')),
     sa.ForeignKeyConstraint(['parent_id'], ['posts.id'], name=op.f('fk_posts_parent_id_posts')),
     sa.ForeignKeyConstraint(['question_id'], ['posts.id'], name=op.f('fk_posts_question_id_posts')),

@@ -1,0 +1,87 @@
+"""Every route, for every role: the expected allow or deny, in one table.
+
+`ok` is the status an allowed request gets; `login` means a guest is sent to sign in;
+403/404 are refusals. One row per (method, path); columns guest, member, practitioner,
+moderator, admin. The member column is a member who wrote none of the posts involved.
+"""
+
+import pytest
+
+from forum.auth.models import Role
+
+ROLES = ("guest", "member", "practitioner", "moderator", "admin")
+LOGIN = "login"
+
+ANSWER_BODY = {"body": "Something that helped me was writing it down first."}
+QUESTION_FORM = {"title": "How do I start therapy again?", "body": "It has been two years since I last went.",
+                 "tags": "therapy"}
+
+# (method, path template, form data, expected per role in ROLES order)
+MATRIX = [
+    ("GET", "/", None, (200, 200, 200, 200, 200)),
+    ("GET", "/?sort=unanswered", None, (200, 200, 200, 200, 200)),
+    ("GET", "/tags", None, (200, 200, 200, 200, 200)),
+    ("GET", "/tags/depression", None, (200, 200, 200, 200, 200)),
+    ("GET", "/questions/{q}", None, (301, 301, 301, 301, 301)),
+    ("GET", "/questions/{q}/{slug}", None, (200, 200, 200, 200, 200)),
+    ("GET", "/posts/{a}", None, (302, 302, 302, 302, 302)),
+    ("GET", "/posts/{q}/revisions", None, (200, 200, 200, 200, 200)),
+    ("GET", "/users/asker", None, (200, 200, 200, 200, 200)),
+    ("GET", "/questions/ask", None, (LOGIN, 200, 200, 200, 200)),
+    ("POST", "/questions/ask", QUESTION_FORM, (LOGIN, 302, 302, 302, 302)),
+    ("POST", "/preview", {"body": "*hi*"}, (LOGIN, 200, 200, 200, 200)),
+    ("POST", "/questions/{q}/answers", ANSWER_BODY, (LOGIN, 302, 302, 302, 302)),
+    ("POST", "/posts/{q}/comments", {"body": "Thinking of you."}, (LOGIN, 302, 302, 302, 302)),
+    ("POST", "/posts/{a}/vote", {"value": "up"}, (LOGIN, 302, 302, 302, 302)),
+    ("POST", "/posts/{a}/accept", {}, (LOGIN, 403, 403, 403, 403)),
+    ("GET", "/posts/{q}/edit", None, (LOGIN, 403, 403, 200, 200)),
+    ("POST", "/posts/{a}/delete", {}, (LOGIN, 403, 403, 302, 302)),
+    ("GET", "/posts/{anon}/author", None, (LOGIN, 403, 403, 200, 200)),
+    ("GET", "/posts/{held}", None, (404, 404, 404, 302, 302)),
+    ("GET", "/settings", None, (LOGIN, 200, 200, 200, 200)),
+    ("GET", "/settings/delete", None, (LOGIN, 200, 200, 200, 200)),
+    ("GET", "/me/anonymous", None, (LOGIN, 200, 200, 200, 200)),
+    ("GET", "/login", None, (200, 200, 200, 200, 200)),
+    ("GET", "/register", None, (200, 302, 302, 302, 302)),
+    ("GET", "/reset", None, (200, 200, 200, 200, 200)),
+    ("POST", "/logout", {}, (302, 302, 302, 302, 302)),
+    ("GET", "/no-such-page", None, (404, 404, 404, 404, 404)),
+]
+
+
+@pytest.fixture
+def world(make_user, make_question, make_answer):
+    from forum.extensions import db
+    from forum.qa.models import PostStatus
+
+    asker = make_user(Role.MEMBER, "asker")
+    helper = make_user(Role.MEMBER, "helper")
+    question = make_question(asker, tags="depression")
+    answer = make_answer(helper, question)
+    anonymous = make_question(asker, title="An anonymous question about my therapist", anonymous=True)
+    held = make_question(helper, title="A question waiting for a moderator")
+    held.status = PostStatus.HELD
+    db.session.commit()
+    users = {role: make_user(role) for role in ROLES[1:]}
+    return {
+        "users": users,
+        "ids": {"q": question.id, "a": answer.id, "anon": anonymous.id, "held": held.id,
+                "slug": "how-do-i-talk-to-my-partner-about-feeling-low"},
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path", "data", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, *_ in MATRIX])
+def test_route_allows_or_denies_by_role(client, world, role, method, path, data, expected):
+    if role != "guest":
+        from tests.conftest import login
+
+        login(client, world["users"][role])
+    url = path.format(**world["ids"])
+    response = client.open(url, method=method, data=data)
+    want = expected[ROLES.index(role)]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=")
+    else:
+        assert response.status_code == want, response.get_data(as_text=True)[:500]
