@@ -1,5 +1,6 @@
 """Application settings, read from environment variables (one place for every knob)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -47,6 +48,18 @@ class Config:
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "Hearth <no-reply@hearth.invalid>")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+
+    # Shown to the author of a post that may be about a crisis, and on /help. Override with a JSON
+    # list of {"name", "how", "where"} objects in FORUM_CRISIS_RESOURCES.
+    CRISIS_RESOURCES = json.loads(os.environ.get("FORUM_CRISIS_RESOURCES", "null")) or [
+        {"name": "988 Suicide & Crisis Lifeline", "how": "Call or text 988", "where": "United States"},
+        {"name": "Crisis Text Line", "how": "Text HOME to 741741", "where": "United States"},
+        {"name": "Samaritans", "how": "Call 116 123, free, any time", "where": "UK and Ireland"},
+        {"name": "Other countries", "how": "Find a local line at findahelpline.com, or call your local "
+         "emergency number", "where": "Everywhere else"},
+    ]
+    # Numbers the safety engine treats as resources, never as someone's personal information.
+    HOTLINE_NUMBERS = os.environ.get("FORUM_HOTLINE_NUMBERS", "988,741741,116123,85258,08001110111,911,999,112").split(",")
 
     QUESTIONS_PER_PAGE = 20
     MIN_PASSWORD_LENGTH = 10

@@ -58,6 +58,7 @@ def create_app(config_class=Config) -> Flask:
 def _init_extensions(app: Flask) -> None:
     # Every model module is imported here so Alembic and create_all see the whole schema.
     from forum import audit  # noqa: F401
+    from forum.admin import models as admin_models  # noqa: F401
     from forum.auth.models import User
     from forum.extensions import csrf, db, limiter, login_manager, migrate
     from forum.notifications import models as notification_models  # noqa: F401
@@ -89,11 +90,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from forum.admin.views import bp as admin_bp
     from forum.auth.views import bp as auth_bp
     from forum.qa.views import bp as qa_bp
 
     app.register_blueprint(qa_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _register_templates(app: Flask) -> None:

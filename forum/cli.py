@@ -2,6 +2,7 @@
 
 import json
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +34,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(notifications_group)
+    app.cli.add_command(safety_group)
 
 
 @click.command("create-user")
@@ -140,3 +142,33 @@ def send_notifications_command():
     click.echo(f"sent {sent}, failed {failed}")
     if failed:
         raise SystemExit(1)
+
+
+@click.group("safety")
+def safety_group():
+    """The safety engine, with the rules in force (shipped plus database)."""
+
+
+@safety_group.command("scan")
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+def safety_scan_command(file):
+    """Scan JSON Lines ({"text": ..., "id": ...}) from FILE or standard input; one JSON verdict per line.
+
+    A bad line is reported with its line number on standard error, the rest are still scanned,
+    and the exit status is then 1.
+    """
+    from forum.admin.queries import effective_ruleset
+    from forum.safety import scan_jsonl
+
+    status = scan_jsonl(file, sys.stdout, sys.stderr, effective_ruleset())
+    raise SystemExit(status)
+
+
+@safety_group.command("explain")
+@click.argument("text")
+def safety_explain_command(text):
+    """Print how the engine reads TEXT: the normalised text, each hit, each cue, the verdict."""
+    from forum.admin.queries import effective_ruleset
+    from forum.safety import explain
+
+    click.echo(explain(text, effective_ruleset()))

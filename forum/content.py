@@ -7,6 +7,7 @@ from functools import lru_cache
 import bleach
 from bleach.linkifier import Linker
 from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset(
     {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr", "h3", "h4", "h5", "h6"}
@@ -67,6 +68,7 @@ def render(markdown_text: str) -> str:
 _WHITESPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)
 def excerpt(html: str, length: int = 200) -> str:
     """Plain text of stored HTML, cut at a word boundary; safe to escape into any template."""
     text = bleach.clean(html, tags=set(), strip=True)
@@ -75,3 +77,20 @@ def excerpt(html: str, length: int = 200) -> str:
         return text
     cut = text[:length].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def highlight(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """Escape `text` and wrap each (start, end) span in <mark>; overlapping spans are merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, position = [], 0
+    for start, end in merged:
+        out.append(escape(text[position:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        position = end
+    out.append(escape(text[position:]))
+    return Markup("").join(out)

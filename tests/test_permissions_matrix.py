@@ -8,6 +8,7 @@ moderator, admin. The member column is a member who wrote none of the posts invo
 import pytest
 
 from forum.auth.models import Role
+from forum.safety import load_default_rules
 
 ROLES = ("guest", "member", "practitioner", "moderator", "admin")
 LOGIN = "login"
@@ -45,6 +46,14 @@ MATRIX = [
     ("GET", "/register", None, (200, 302, 302, 302, 302)),
     ("GET", "/reset", None, (200, 200, 200, 200, 200)),
     ("POST", "/logout", {}, (302, 302, 302, 302, 302)),
+    ("GET", "/help", None, (200, 200, 200, 200, 200)),
+    ("GET", "/admin/", None, (LOGIN, 403, 403, 403, 302)),
+    ("GET", "/admin/rules", None, (LOGIN, 403, 403, 403, 200)),
+    ("GET", "/admin/rules/new", None, (LOGIN, 403, 403, 403, 200)),
+    ("GET", "/admin/rules/{rule}/edit", None, (LOGIN, 403, 403, 403, 200)),
+    ("POST", "/admin/rules/{rule}/state", {"state": "log_only"}, (LOGIN, 403, 403, 403, 302)),
+    ("GET", "/admin/rules/test", None, (LOGIN, 403, 403, 403, 200)),
+    ("POST", "/admin/rules/test", {"text": "a calm day"}, (LOGIN, 403, 403, 403, 200)),
     ("GET", "/no-such-page", None, (404, 404, 404, 404, 404)),
 ]
 
@@ -66,7 +75,7 @@ def world(make_user, make_question, make_answer):
     return {
         "users": users,
         "ids": {"q": question.id, "a": answer.id, "anon": anonymous.id, "held": held.id,
-                "slug": "how-do-i-talk-to-my-partner-about-feeling-low"},
+                "slug": "how-do-i-talk-to-my-partner-about-feeling-low", "rule": load_default_rules()[0].id},
     }
 
 

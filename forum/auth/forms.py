@@ -6,32 +6,45 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from forum.validators import readable_text, strip_filter
 
+NEW_PASSWORD = {"autocomplete": "new-password"}
+CURRENT_PASSWORD = {"autocomplete": "current-password"}
+
 
 class RegisterForm(FlaskForm):
     username = StringField(
         "Username",
         [DataRequired(), Length(3, 32), readable_text],
         filters=[strip_filter],
+        render_kw={"autocomplete": "username"},
         description="Shown on posts you sign. Letters, digits and underscores.",
     )
     email = EmailField(
         "E-mail",
         [DataRequired(), Email(check_deliverability=False), Length(max=254)],
         filters=[strip_filter],
+        render_kw={"autocomplete": "email"},
         description="Never shown to anyone. Used for password resets.",
     )
     password = PasswordField(
         "Password",
         [DataRequired(), Length(max=256)],
+        render_kw=NEW_PASSWORD,
         description="At least 10 characters. A few unrelated words work well.",
     )
-    confirm = PasswordField("Repeat password", [DataRequired(), EqualTo("password", "The passwords don't match.")])
+    confirm = PasswordField(
+        "Repeat password", [DataRequired(), EqualTo("password", "The passwords don't match.")], render_kw=NEW_PASSWORD
+    )
     submit = SubmitField("Create account")
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Username or e-mail", [DataRequired(), Length(max=254), readable_text], filters=[strip_filter])
-    password = PasswordField("Password", [DataRequired(), Length(max=256)])
+    login = StringField(
+        "Username or e-mail",
+        [DataRequired(), Length(max=254), readable_text],
+        filters=[strip_filter],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField("Password", [DataRequired(), Length(max=256)], render_kw=CURRENT_PASSWORD)
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
 
@@ -42,15 +55,23 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField("New password", [DataRequired(), Length(max=256)])
-    confirm = PasswordField("Repeat new password", [DataRequired(), EqualTo("password", "The passwords don't match.")])
+    password = PasswordField("New password", [DataRequired(), Length(max=256)], render_kw=NEW_PASSWORD)
+    confirm = PasswordField(
+        "Repeat new password",
+        [DataRequired(), EqualTo("password", "The passwords don't match.")],
+        render_kw=NEW_PASSWORD,
+    )
     submit = SubmitField("Set new password")
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Current password", [DataRequired()])
-    password = PasswordField("New password", [DataRequired(), Length(max=256)])
-    confirm = PasswordField("Repeat new password", [DataRequired(), EqualTo("password", "The passwords don't match.")])
+    current = PasswordField("Current password", [DataRequired()], render_kw=CURRENT_PASSWORD)
+    password = PasswordField("New password", [DataRequired(), Length(max=256)], render_kw=NEW_PASSWORD)
+    confirm = PasswordField(
+        "Repeat new password",
+        [DataRequired(), EqualTo("password", "The passwords don't match.")],
+        render_kw=NEW_PASSWORD,
+    )
     submit = SubmitField("Change password")
 
 
@@ -58,7 +79,7 @@ class ChangeEmailForm(FlaskForm):
     email = EmailField(
         "New e-mail", [DataRequired(), Email(check_deliverability=False), Length(max=254)], filters=[strip_filter]
     )
-    password = PasswordField("Current password", [DataRequired()])
+    password = PasswordField("Current password", [DataRequired()], render_kw=CURRENT_PASSWORD)
     submit = SubmitField("Change e-mail")
 
 

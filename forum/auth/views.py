@@ -102,7 +102,9 @@ def settings():
         except services.AccountError as exc:
             password_form.password.errors.append(str(exc))
         else:
-            login_user(current_user)  # the session token rotated; keep this session signed in
+            # The session token rotated: sign this session in again, renewing "keep me signed in" if it was on.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user, remember=remembered)
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("auth.settings"))
     elif email_form.submit.data and email_form.validate_on_submit():

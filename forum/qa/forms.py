@@ -51,6 +51,12 @@ class EditForm(FlaskForm):
     submit = SubmitField("Save edits")
 
 
+class CommentEditForm(EditForm):
+    """Editing a comment keeps the comment's own length limits."""
+
+    body = TextAreaField("Comment", COMMENT)
+
+
 class PreviewForm(FlaskForm):
     """The live preview's request: CSRF-checked like every POST."""
 

@@ -67,6 +67,9 @@ class Post(db.Model):
         Index("ix_posts_list_created", "kind", "status", "created_at"),
         Index("ix_posts_list_activity", "kind", "status", "last_activity_at"),
         Index("ix_posts_list_score", "kind", "status", "score"),
+        # Serves the Unanswered list, and makes every list's page count read this index alone
+        # instead of one table row per question (deleted_at is in no other index).
+        Index("ix_posts_list_unanswered", "kind", "status", "deleted_at", "answer_count", "created_at"),
         Index("ix_posts_author_created", "author_id", "created_at"),
         CheckConstraint("(kind = 'question') = (title IS NOT NULL)", name="title_only_on_questions"),
     )

@@ -31,7 +31,10 @@ def question_list(sort: str, page: int, per_page: int, tag: str | None = None) -
     if sort == "unanswered":
         query = query.where(Post.answer_count == 0)
     if tag:
-        query = query.where(Post.id.in_(select(post_tags.c.post_id).join(Tag).where(Tag.name == tag)))
+        # The tag's id is looked up first and passed as a literal: with a join PostgreSQL
+        # misjudges how common a tag is and sorts every tagged question (30 ms -> under 1 ms).
+        tag_id = db.session.scalar(select(Tag.id).where(Tag.name == tag))
+        query = query.where(Post.id.in_(select(post_tags.c.post_id).where(post_tags.c.tag_id == (tag_id or -1))))
     return db.paginate(query.order_by(*SORTS[sort]), page=page, per_page=per_page, error_out=False)
 
 

@@ -5,8 +5,10 @@ import unicodedata
 
 from sqlalchemy import select
 
-from forum import audit, content
-from forum.auth.models import User
+from forum import audit, content, safety
+from forum.admin.queries import effective_ruleset
+from forum.admin.services import count_hits
+from forum.auth.models import Role, User
 from forum.dbtypes import utcnow
 from forum.extensions import db
 from forum.permissions import require
@@ -22,6 +24,7 @@ VOTE_REPUTATION = {
     (PostKind.QUESTION, -1): 0,
 }
 ACCEPT_REPUTATION = 15
+CRISIS_SEVERITIES = frozenset({"imminent", "high", "elevated"})
 
 
 class DomainError(ValueError):
@@ -62,7 +65,31 @@ def _tags_for(names: list[str]) -> list[Tag]:
     return tags
 
 
+def scan_text(post: Post) -> str:
+    """The text the safety engine reads for a post; hit offsets point into it."""
+    return f"{post.title}\n\n{post.body_md}" if post.title else post.body_md
+
+
+def _screen(post: Post) -> safety.Verdict:
+    """Scan the saved text and keep the verdict with the post (and count the hits per rule)."""
+    ruleset = effective_ruleset()
+    verdict = safety.scan(scan_text(post), ruleset)
+    post.safety = verdict.to_dict() | {"ruleset": ruleset.fingerprint, "revision": post.revision_count}
+    count_hits(verdict)
+    return verdict
+
+
+def needs_crisis_resources(post: Post) -> bool:
+    """Whether the author should be shown crisis resources now: a verdict of urgent, or elevated risk."""
+    verdict = post.safety or {}
+    return verdict.get("severity") in CRISIS_SEVERITIES and bool(
+        set(verdict.get("categories", ())) - {"spam", "personal_info"}
+    )
+
+
 def _add_revision(post: Post, editor: User, comment: str = "") -> None:
+    """Keep a snapshot of what was just saved, and screen it: every save is scanned."""
+    _screen(post)
     db.session.add(
         Revision(
             post_id=post.id,
@@ -70,7 +97,7 @@ def _add_revision(post: Post, editor: User, comment: str = "") -> None:
             editor_id=editor.id,
             title=post.title,
             body_md=post.body_md,
-            tags=" ".join(t.name for t in post.tags) if post.is_question else "",
+            tags=" ".join(sorted(t.name for t in post.tags)) if post.is_question else "",
             comment=comment,
         )
     )
@@ -117,13 +144,18 @@ def post_answer(author: User, question: Post, body: str, anonymous: bool = False
 
 
 def post_comment(author: User, parent: Post, body: str) -> Post:
+    """Comment under a question or answer. In a thread where the commenter posted anonymously (the question
+    or the post replied to), the comment is anonymous too, so a reply can't give the author away."""
     require(author, "comment.post", parent)
     if parent.kind == PostKind.COMMENT:
         raise DomainError("Comments go under a question or an answer.")
-    comment = _new_post(author, PostKind.COMMENT, body, question_id=parent.thread_id, parent_id=parent.id)
+    question = parent if parent.is_question else db.session.get(Post, parent.question_id)
+    anonymous = any(p.anonymous and p.author_id == author.id for p in (parent, question))
+    comment = _new_post(
+        author, PostKind.COMMENT, body, question_id=parent.thread_id, parent_id=parent.id, anonymous=anonymous
+    )
     db.session.flush()
     _add_revision(comment, author)
-    question = parent if parent.is_question else db.session.get(Post, parent.question_id)
     question.last_activity_at = comment.created_at
     db.session.commit()
     return comment
@@ -138,7 +170,7 @@ def edit_post(
     if post.is_question:
         title = (title or "").strip()
         tag_names = parse_tags(tags or "")
-        changed = changed or title != post.title or tag_names != [t.name for t in post.tags]
+        changed = changed or title != post.title or sorted(tag_names) != sorted(t.name for t in post.tags)
         post.title = title
         post.tags = _tags_for(tag_names)
     if not changed:
@@ -154,6 +186,24 @@ def edit_post(
     return post
 
 
+def _has_practitioner_answer(question_id: int) -> bool:
+    """Whether an answer in the thread that is not deleted was written by a practitioner (the list marker)."""
+    return (
+        db.session.scalar(
+            select(Post.id)
+            .join(User, User.id == Post.author_id)
+            .where(
+                Post.question_id == question_id,
+                Post.kind == PostKind.ANSWER,
+                Post.deleted_at.is_(None),
+                User.role == Role.PRACTITIONER,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def delete_post(actor: User, post: Post) -> None:
     """Soft delete: the row and its revisions stay; an answer keeps counting nowhere."""
     require(actor, "post.delete", post)
@@ -163,14 +213,20 @@ def delete_post(actor: User, post: Post) -> None:
         question.answer_count -= 1
         if question.accepted_answer_id == post.id:
             _set_accepted(question, None)
+        if question.has_practitioner_answer:
+            question.has_practitioner_answer = _has_practitioner_answer(question.id)
     if actor.id != post.author_id:
         audit.record(actor, "post.delete", "post", post.id)
     db.session.commit()
 
 
-def _adjust_reputation(user_id: int, delta: int) -> None:
-    if delta:
-        db.session.execute(User.__table__.update().where(User.id == user_id).values(reputation=User.reputation + delta))
+def _adjust_reputation(post: Post, delta: int) -> None:
+    """Credit the post's author. Anonymous posts earn nothing: a visible reputation change right
+    after a vote on an anonymous post would tell anyone watching who wrote it."""
+    if delta and not post.anonymous:
+        db.session.execute(
+            User.__table__.update().where(User.id == post.author_id).values(reputation=User.reputation + delta)
+        )
 
 
 def vote(voter: User, post: Post, value: int) -> int:
@@ -191,7 +247,7 @@ def vote(voter: User, post: Post, value: int) -> int:
         db.session.add(Vote(post_id=post.id, user_id=voter.id, value=new))
     post.score += new - old
     delta = VOTE_REPUTATION.get((post.kind, new), 0) - VOTE_REPUTATION.get((post.kind, old), 0)
-    _adjust_reputation(post.author_id, delta)
+    _adjust_reputation(post, delta)
     db.session.commit()
     return new
 
@@ -200,10 +256,10 @@ def _set_accepted(question: Post, answer: Post | None) -> None:
     if question.accepted_answer_id is not None:
         previous = db.session.get(Post, question.accepted_answer_id)
         if previous.author_id != question.author_id:
-            _adjust_reputation(previous.author_id, -ACCEPT_REPUTATION)
+            _adjust_reputation(previous, -ACCEPT_REPUTATION)
     question.accepted_answer_id = answer.id if answer else None
     if answer is not None and answer.author_id != question.author_id:
-        _adjust_reputation(answer.author_id, ACCEPT_REPUTATION)
+        _adjust_reputation(answer, ACCEPT_REPUTATION)
 
 
 def accept_answer(actor: User, answer: Post) -> bool:

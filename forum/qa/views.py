@@ -1,13 +1,13 @@
 """Q&A pages: lists, asking, threads, answers, comments, votes, edits and revisions."""
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from forum import audit, content
 from forum.extensions import db, limiter
 from forum.permissions import can, require
 from forum.qa import queries, services
-from forum.qa.forms import ActionForm, AnswerForm, AskForm, CommentForm, EditForm, PreviewForm
+from forum.qa.forms import ActionForm, AnswerForm, AskForm, CommentEditForm, CommentForm, EditForm, PreviewForm
 from forum.qa.models import PostKind
 from forum.qa.revisions import diff_revisions
 
@@ -64,6 +64,17 @@ def tagged(tag: str):
     return render_template("qa/list.html", page=page, sort=sort, tag=tag)
 
 
+@bp.get("/help")
+def help_page():
+    return render_template("qa/help.html")
+
+
+def _after_save(post) -> None:
+    """Remember to show crisis resources on the next thread page when the post may be about a crisis."""
+    if services.needs_crisis_resources(post):
+        session["crisis_resources"] = True
+
+
 @bp.get("/tags")
 def tags():
     return render_template("qa/tags.html", tags=queries.tag_counts())
@@ -87,6 +98,7 @@ def ask():
             except services.DomainError as exc:
                 form.tags.errors.append(str(exc))
             else:
+                _after_save(question)
                 return redirect(_thread_url(question))
     status = 400 if form.errors else 200
     return render_template("qa/ask.html", form=form, preview=preview, curated=queries.curated_tags()), status
@@ -126,6 +138,7 @@ def _render_thread(question, answer_form=None, comment_form=None, comment_parent
     status = 400 if (answer_form and answer_form.errors) or (comment_form and comment_form.errors) else 200
     return render_template(
         "qa/thread.html",
+        show_crisis_resources=session.pop("crisis_resources", False),
         thread=data,
         question=question,
         answer_order=order,
@@ -150,6 +163,7 @@ def answer(question_id: int):
         if form.preview.data:
             return _render_thread(question, answer_form=form, preview=content.render(form.body.data))
         new = services.post_answer(current_user, question, form.body.data, form.anonymous.data)
+        _after_save(new)
         flash("Your answer is posted. Thank you for helping.", "success")
         return redirect(_thread_url(question, _anchor=f"post-{new.id}"))
     return _render_thread(question, answer_form=form)
@@ -177,6 +191,7 @@ def comment(post_id: int):
             new = services.post_comment(current_user, parent, form.body.data)
         except services.DomainError as exc:
             abort(400, str(exc))
+        _after_save(new)
         return redirect(_thread_url(question, _anchor=f"post-{new.id}"))
     return _render_thread(question, comment_form=form, comment_parent=parent.id)
 
@@ -187,7 +202,8 @@ def comment(post_id: int):
 def edit(post_id: int):
     post = _visible_post_or_404(post_id)
     require(current_user, "post.edit", post)
-    form = EditForm(obj=post if request.method == "GET" else None)
+    form_class = CommentEditForm if post.kind == PostKind.COMMENT else EditForm
+    form = form_class(obj=post if request.method == "GET" else None)
     if request.method == "GET":
         form.body.data = post.body_md
         if post.is_question:
@@ -206,6 +222,7 @@ def edit(post_id: int):
             except services.DomainError as exc:
                 form.body.errors.append(str(exc))
             else:
+                _after_save(post)
                 flash("Your edit is saved; earlier versions stay in the history.", "success")
                 return redirect(url_for("qa.post_link", post_id=post.id))
     status = 400 if form.errors else 200

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 092bf00a3803
+Revision ID: 15dbf682affd
 Revises: 
-Create Date: 2026-11-21 20:55:21.356945
+Create Date: 2026-11-21 21:15:36.227553
 
 """
 from alembic import op
@@ -10,9 +10,11 @@ import sqlalchemy as sa
 
 import forum.dbtypes  # noqa: F401  (custom column types used below)
 
+import forum.dbtypes  # noqa: F401  (custom column types used below)
+
 
 # revision identifiers, used by Alembic.
-revision = '092bf00a3803'
+revision = '15dbf682affd'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -34,6 +36,20 @@ def upgrade():
     )
     with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_emails_pending', ['sent_at', 'next_attempt_at'], unique=False)
+
+    op.create_table('ruleset_generation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ruleset_generation'))
+    )
+    op.create_table('safety_rule_stats',
+    sa.Column('rule_id', sa.String(length=100), nullable=False),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.Column('false_positives', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('rule_id', name=op.f('pk_safety_rule_stats'))
+    )
+    with op.batch_alter_table('safety_rule_stats', schema=None) as batch_op:
+        batch_op.create_index('ix_safety_rule_stats_hits', ['hits'], unique=False)
 
     op.create_table('tags',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -110,9 +126,42 @@ def upgrade():
         batch_op.create_index('ix_posts_list_activity', ['kind', 'status', 'last_activity_at'], unique=False)
         batch_op.create_index('ix_posts_list_created', ['kind', 'status', 'created_at'], unique=False)
         batch_op.create_index('ix_posts_list_score', ['kind', 'status', 'score'], unique=False)
+        batch_op.create_index('ix_posts_list_unanswered', ['kind', 'status', 'deleted_at', 'answer_count', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_question_id'), ['question_id'], unique=False)
 
+    op.create_table('safety_rule_revisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('rule_id', sa.String(length=100), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('pattern', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=30), nullable=False),
+    sa.Column('severity', sa.String(length=10), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('changed_by_id', sa.Integer(), nullable=True),
+    sa.Column('changed_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['changed_by_id'], ['users.id'], name=op.f('fk_safety_rule_revisions_changed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_safety_rule_revisions')),
+    sa.UniqueConstraint('rule_id', 'version', name='uq_safety_rule_revisions_rule_version')
+    )
+    op.create_table('safety_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('rule_id', sa.String(length=100), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('pattern', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=30), nullable=False),
+    sa.Column('severity', sa.String(length=10), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_safety_rules_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_safety_rules')),
+    sa.UniqueConstraint('rule_id', name=op.f('uq_safety_rules_rule_id'))
+    )
     op.create_table('post_tags',
     sa.Column('post_id', sa.Integer(), nullable=False),
     sa.Column('tag_id', sa.Integer(), nullable=False),
@@ -167,9 +216,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_post_tags_tag_id'))
 
     op.drop_table('post_tags')
+    op.drop_table('safety_rules')
+    op.drop_table('safety_rule_revisions')
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_posts_question_id'))
         batch_op.drop_index(batch_op.f('ix_posts_parent_id'))
+        batch_op.drop_index('ix_posts_list_unanswered')
         batch_op.drop_index('ix_posts_list_score')
         batch_op.drop_index('ix_posts_list_created')
         batch_op.drop_index('ix_posts_list_activity')
@@ -185,6 +237,11 @@ def downgrade():
     op.drop_table('audit_log')
     op.drop_table('users')
     op.drop_table('tags')
+    with op.batch_alter_table('safety_rule_stats', schema=None) as batch_op:
+        batch_op.drop_index('ix_safety_rule_stats_hits')
+
+    op.drop_table('safety_rule_stats')
+    op.drop_table('ruleset_generation')
     with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_emails_pending')
 
