@@ -55,11 +55,23 @@ class Config:
         {"name": "988 Suicide & Crisis Lifeline", "how": "Call or text 988", "where": "United States"},
         {"name": "Crisis Text Line", "how": "Text HOME to 741741", "where": "United States"},
         {"name": "Samaritans", "how": "Call 116 123, free, any time", "where": "UK and Ireland"},
-        {"name": "Other countries", "how": "Find a local line at findahelpline.com, or call your local "
-         "emergency number", "where": "Everywhere else"},
+        {
+            "name": "Other countries",
+            "how": "Find a local line at findahelpline.com, or call your local emergency number",
+            "where": "Everywhere else",
+        },
     ]
     # Numbers the safety engine treats as resources, never as someone's personal information.
-    HOTLINE_NUMBERS = os.environ.get("FORUM_HOTLINE_NUMBERS", "988,741741,116123,85258,08001110111,911,999,112").split(",")
+    HOTLINE_NUMBERS = os.environ.get("FORUM_HOTLINE_NUMBERS", "988,741741,116123,85258,08001110111,911,999,112").split(
+        ","
+    )
+
+    # Moderation: pre-moderation of new accounts, member flags, claims.
+    NEW_MEMBER_POSTS = int(os.environ.get("FORUM_NEW_MEMBER_POSTS", "2"))
+    NEW_MEMBER_DAYS = int(os.environ.get("FORUM_NEW_MEMBER_DAYS", "3"))
+    FLAGS_TO_HIDE = int(os.environ.get("FORUM_FLAGS_TO_HIDE", "3"))
+    CLAIM_MINUTES = int(os.environ.get("FORUM_CLAIM_MINUTES", "10"))
+    FLAG_RATE_LIMIT = os.environ.get("FLAG_RATE_LIMIT", "10 per hour")
 
     QUESTIONS_PER_PAGE = 20
     MIN_PASSWORD_LENGTH = 10
@@ -87,4 +99,7 @@ class TestConfig(Config):
     REGISTER_RATE_LIMIT = "1000 per minute"
     POST_RATE_LIMIT = "1000 per minute"
     VOTE_RATE_LIMIT = "1000 per minute"
+    FLAG_RATE_LIMIT = "1000 per minute"
+    # Fresh test accounts would otherwise have their first posts held; the pre-moderation tests turn it on.
+    NEW_MEMBER_POSTS = 0
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

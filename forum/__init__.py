@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from forum.admin import models as admin_models  # noqa: F401
     from forum.auth.models import User
     from forum.extensions import csrf, db, limiter, login_manager, migrate
+    from forum.moderation import models as moderation_models  # noqa: F401
     from forum.notifications import models as notification_models  # noqa: F401
     from forum.qa import models as qa_models  # noqa: F401
     from forum.safe_redirect import return_path
@@ -92,21 +93,33 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from forum.admin.views import bp as admin_bp
     from forum.auth.views import bp as auth_bp
+    from forum.moderation.views import bp as moderation_bp
+    from forum.notifications.views import bp as notifications_bp
     from forum.qa.views import bp as qa_bp
 
     app.register_blueprint(qa_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_templates(app: Flask) -> None:
     from forum import content, timefmt
+    from forum.notifications.views import unread_count
     from forum.permissions import can
-    from forum.qa.services import slugify
+    from forum.qa.services import needs_crisis_resources, slugify
 
-    app.jinja_env.globals.update(can=can, excerpt=content.excerpt, slugify=slugify)
+    app.jinja_env.globals.update(
+        can=can,
+        excerpt=content.excerpt,
+        slugify=slugify,
+        crisis_post=needs_crisis_resources,
+        unread_count=unread_count,
+    )
     app.jinja_env.filters["timeago"] = timefmt.timeago
     app.jinja_env.filters["isotime"] = timefmt.isotime
+    app.jinja_env.filters["timeleft"] = timefmt.timeleft
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -35,6 +35,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(notifications_group)
     app.cli.add_command(safety_group)
+    app.cli.add_command(moderation_group)
 
 
 @click.command("create-user")
@@ -83,7 +84,7 @@ def seed_demo(data: dict) -> list[tuple[str, str, str]]:
     for spec in data["users"]:
         password = "-".join(secrets.token_hex(3) for _ in range(3))
         role = Role(spec["role"])
-        users[spec["username"]] = create_user(
+        users[spec["username"]] = user = create_user(
             spec["username"],
             f"{spec['username']}@example.com",
             password,
@@ -91,7 +92,10 @@ def seed_demo(data: dict) -> list[tuple[str, str, str]]:
             crisis_reviewer=role == Role.MODERATOR,
             about=spec.get("about", ""),
         )
+        # Demo members joined months ago, so new-member pre-moderation doesn't hold their posts.
+        user.created_at = utcnow() - timedelta(days=120)
         credentials.append((spec["username"], role.value, password))
+    db.session.commit()
 
     def cast_votes(post, spec):
         for name in spec.get("upvoters", []):
@@ -172,3 +176,19 @@ def safety_explain_command(text):
     from forum.safety import explain
 
     click.echo(explain(text, effective_ruleset()))
+
+
+@click.group("moderation")
+def moderation_group():
+    """Review queue upkeep."""
+
+
+@moderation_group.command("sweep")
+def moderation_sweep_command():
+    """Escalate overdue review items (run every minute from cron or a systemd timer).
+
+    Raises their priority and alerts admins and on-call crisis reviewers; items never expire.
+    """
+    from forum.moderation.services import sweep
+
+    click.echo(f"escalated {sweep()} overdue item(s)")

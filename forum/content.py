@@ -94,3 +94,16 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> Markup:
         position = end
     out.append(escape(text[position:]))
     return Markup("").join(out)
+
+
+def highlighted_excerpt(text: str, spans: list[tuple[int, int]], width: int = 280) -> Markup:
+    """A window of `text` around the first span, with every span inside it highlighted."""
+    if not spans or len(text) <= width:
+        start, end = 0, min(len(text), width)
+    else:
+        first = min(s for s, _ in spans)
+        start = max(0, first - width // 3)
+        end = min(len(text), start + width)
+    inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
+    body = highlight(text[start:end], inside)
+    return Markup("").join([Markup("…") if start else Markup(""), body, Markup("…") if end < len(text) else Markup("")])

@@ -18,11 +18,19 @@ def _signed_in(user) -> bool:
 
 
 def _can_write(user) -> bool:
-    return _signed_in(user) and user.status == AccountStatus.ACTIVE
+    """Active and silenced members post (a silenced member's posts wait for review); suspended don't."""
+    return _signed_in(user) and user.status in (AccountStatus.ACTIVE, AccountStatus.SILENCED)
 
 
 def _staff(user) -> bool:
     return _signed_in(user) and user.role in (Role.MODERATOR, Role.ADMIN)
+
+
+def _queue_reviewer(user, queue) -> bool:
+    """The crisis queue is for crisis reviewers and admins; the general queue for all moderators."""
+    if _admin(user):
+        return True
+    return _staff(user) and (str(queue) != "crisis" or user.crisis_reviewer)
 
 
 def _admin(user) -> bool:
@@ -50,7 +58,10 @@ RULES: dict[str, Callable[..., bool]] = {
     "answer.accept": lambda u, q: _can_write(u) and _author(u, q) and not q.is_deleted,
     "post.see_anonymous_author": lambda u, p=None: _staff(u),
     "account.settings": lambda u, o=None: _signed_in(u),
+    "post.flag": lambda u, p: _can_write(u) and not _author(u, p) and p.is_public,
     "moderation.view": lambda u, o=None: _staff(u),
+    "moderation.queue": lambda u, q: _queue_reviewer(u, q),
+    "moderation.contact": lambda u, o=None: _signed_in(u),
     "admin.access": lambda u, o=None: _admin(u),
 }
 

@@ -29,3 +29,16 @@ def timeago(moment: datetime | None, now: datetime | None = None) -> str:
 
 def isotime(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def timeleft(deadline: datetime | None, now: datetime | None = None) -> str:
+    """The distance between now and a deadline, either way: "12 min", "3 h 5 min", "2 days"."""
+    if deadline is None:
+        return ""
+    minutes = abs(int(((now or utcnow()) - deadline).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    return f"{minutes // (24 * 60)} days"

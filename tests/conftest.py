@@ -61,12 +61,14 @@ def _fresh_state(request, app):
         return
     _clean(app)
     limiter.reset()
+    saved_config = dict(app.config)
     ctx = app.app_context()
     ctx.push()
     yield
     db.session.remove()
     ctx.pop()
-    app.config["WTF_CSRF_ENABLED"] = False
+    app.config.clear()
+    app.config.update(saved_config)
 
 
 @pytest.fixture
@@ -116,7 +118,8 @@ def admin(make_user):
 
 def login(client, user: User, password: str = PASSWORD, remember: bool = False):
     """Sign in through the real form, as a person would."""
-    response = client.post("/login", data={"login": user.username, "password": password, "remember": remember})
+    data = {"login": user.username, "password": password} | ({"remember": "y"} if remember else {})
+    response = client.post("/login", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
 

@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
         default=Role.MEMBER,
     )
     crisis_reviewer: Mapped[bool] = mapped_column(default=False)
+    # On-call crisis reviewers get e-mail alerts for imminent and overdue crisis items.
+    on_call: Mapped[bool] = mapped_column(default=False)
     status: Mapped[AccountStatus] = mapped_column(
         Enum(AccountStatus, name="account_status", values_callable=lambda e: [m.value for m in e]),
         default=AccountStatus.ACTIVE,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum.dbtypes import utcnow
 from forum.extensions import db
-from forum.notifications.models import OutboxEmail
+from forum.notifications.models import Notification, OutboxEmail
 
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -77,3 +77,10 @@ def _mark_failed(email: OutboxEmail, exc: Exception) -> None:
     email.attempts += 1
     email.last_error = str(exc)[:500]
     email.next_attempt_at = utcnow() + _backoff(email.attempts)
+
+
+def notify(user_id: int, kind: str, message: str, link: str = "") -> Notification:
+    """Add an in-app notification to the caller's transaction."""
+    notification = Notification(user_id=user_id, kind=kind, message=message, link=link)
+    db.session.add(notification)
+    return notification

@@ -18,10 +18,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.auth.models import User
+from forum.auth.models import Role, User
 from forum.dbtypes import UTCDateTime, utcnow
 from forum.extensions import db
 
@@ -91,6 +93,8 @@ class Post(db.Model):
     has_practitioner_answer: Mapped[bool] = mapped_column(default=False)
     revision_count: Mapped[int] = mapped_column(default=1)
     safety: Mapped[dict | None] = mapped_column(JSON)
+    # Readers see the post collapsed behind this note ("mentions self-harm") until they open it.
+    content_note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -115,6 +119,25 @@ class Post(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status == PostStatus.PUBLISHED and not self.is_deleted
+
+    def refresh_answer_stats(self) -> None:
+        """Recount a question's public answers and whether a practitioner wrote one.
+
+        Called whenever an answer appears, is deleted, held, rejected or approved, so lists never
+        count what readers can't see. Two small queries; no commit.
+        """
+        public_answers = select(Post).where(
+            Post.question_id == self.id,
+            Post.kind == PostKind.ANSWER,
+            Post.status == PostStatus.PUBLISHED,
+            Post.deleted_at.is_(None),
+        )
+        self.answer_count = db.session.scalar(select(func.count()).select_from(public_answers.subquery()))
+        # Anonymous answers don't count: the marker would tell readers the anonymous author's role.
+        by_practitioner = public_answers.join(User, User.id == Post.author_id).where(
+            User.role == Role.PRACTITIONER, Post.anonymous.is_(False)
+        )
+        self.has_practitioner_answer = db.session.scalar(select(by_practitioner.exists()))
 
 
 class Vote(db.Model):

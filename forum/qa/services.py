@@ -8,9 +8,11 @@ from sqlalchemy import select
 from forum import audit, content, safety
 from forum.admin.queries import effective_ruleset
 from forum.admin.services import count_hits
-from forum.auth.models import Role, User
+from forum.auth.models import User
 from forum.dbtypes import utcnow
 from forum.extensions import db
+from forum.moderation import services as moderation
+from forum.moderation.models import ReasonKind
 from forum.permissions import require
 from forum.qa.models import Post, PostKind, PostStatus, Revision, Tag, Vote
 
@@ -70,13 +72,19 @@ def scan_text(post: Post) -> str:
     return f"{post.title}\n\n{post.body_md}" if post.title else post.body_md
 
 
-def _screen(post: Post) -> safety.Verdict:
-    """Scan the saved text and keep the verdict with the post (and count the hits per rule)."""
+def _screen(post: Post, editor: User) -> None:
+    """Scan the saved text, keep the verdict with the post, count the hits per rule, and route it.
+
+    Routing may hold the post and opens or joins its review item. A moderator's own edit is
+    scanned but not routed: the reviewer is already looking at it.
+    """
     ruleset = effective_ruleset()
     verdict = safety.scan(scan_text(post), ruleset)
     post.safety = verdict.to_dict() | {"ruleset": ruleset.fingerprint, "revision": post.revision_count}
     count_hits(verdict)
-    return verdict
+    if editor.id == post.author_id:
+        kind = ReasonKind.SAFETY if post.revision_count == 1 else ReasonKind.EDIT
+        moderation.route(post, post.author, kind)
 
 
 def needs_crisis_resources(post: Post) -> bool:
@@ -89,7 +97,7 @@ def needs_crisis_resources(post: Post) -> bool:
 
 def _add_revision(post: Post, editor: User, comment: str = "") -> None:
     """Keep a snapshot of what was just saved, and screen it: every save is scanned."""
-    _screen(post)
+    _screen(post, editor)
     db.session.add(
         Revision(
             post_id=post.id,
@@ -135,10 +143,9 @@ def post_answer(author: User, question: Post, body: str, anonymous: bool = False
     )
     db.session.flush()
     _add_revision(answer, author)
-    question.answer_count += 1
-    question.last_activity_at = answer.created_at
-    if author.is_practitioner:
-        question.has_practitioner_answer = True
+    if answer.is_public:
+        question.last_activity_at = answer.created_at
+    question.refresh_answer_stats()
     db.session.commit()
     return answer
 
@@ -186,35 +193,15 @@ def edit_post(
     return post
 
 
-def _has_practitioner_answer(question_id: int) -> bool:
-    """Whether an answer in the thread that is not deleted was written by a practitioner (the list marker)."""
-    return (
-        db.session.scalar(
-            select(Post.id)
-            .join(User, User.id == Post.author_id)
-            .where(
-                Post.question_id == question_id,
-                Post.kind == PostKind.ANSWER,
-                Post.deleted_at.is_(None),
-                User.role == Role.PRACTITIONER,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def delete_post(actor: User, post: Post) -> None:
     """Soft delete: the row and its revisions stay; an answer keeps counting nowhere."""
     require(actor, "post.delete", post)
     post.deleted_at = utcnow()
     if post.kind == PostKind.ANSWER:
         question = db.session.get(Post, post.question_id)
-        question.answer_count -= 1
         if question.accepted_answer_id == post.id:
             _set_accepted(question, None)
-        if question.has_practitioner_answer:
-            question.has_practitioner_answer = _has_practitioner_answer(question.id)
+        question.refresh_answer_stats()
     if actor.id != post.author_id:
         audit.record(actor, "post.delete", "post", post.id)
     db.session.commit()

@@ -173,7 +173,7 @@ def test_held_question_is_hidden_from_others_and_shown_to_its_author_with_a_noti
     login(client, member)
     page = client.get(_url(question))
     assert page.status_code == 200
-    assert "waits for a moderator" in page.get_data(as_text=True)
+    assert "is waiting for a moderator" in page.get_data(as_text=True)
     client.post("/logout")
     login(client, moderator)
     assert client.get(_url(question)).status_code == 200

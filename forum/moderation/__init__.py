@@ -1,0 +1,1 @@
+"""Moderation: routing risky posts to review queues, claims, decisions, member flags, deadlines."""
