@@ -43,13 +43,14 @@ def register_cli(app: Flask) -> None:
 @click.option("--email", prompt=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value, show_default=True)
 @click.option("--crisis-reviewer", is_flag=True, help="Moderators only: may work the crisis queue.")
+@click.option("--on-call", is_flag=True, help="Crisis reviewers: receive e-mail alerts for imminent items.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user_command(username, email, role, crisis_reviewer, password):
+def create_user_command(username, email, role, crisis_reviewer, on_call, password):
     """Create an account of any role."""
     from forum.auth.services import AccountError, create_user
 
     try:
-        user = create_user(username, email, password, Role(role), crisis_reviewer)
+        user = create_user(username, email, password, Role(role), crisis_reviewer, on_call=on_call)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {user.role.value} {user.username} (id {user.id}).")
@@ -90,6 +91,7 @@ def seed_demo(data: dict) -> list[tuple[str, str, str]]:
             password,
             role,
             crisis_reviewer=role == Role.MODERATOR,
+            on_call=role == Role.MODERATOR,
             about=spec.get("about", ""),
         )
         # Demo members joined months ago, so new-member pre-moderation doesn't hold their posts.

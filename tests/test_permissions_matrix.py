@@ -16,6 +16,8 @@ LOGIN = "login"
 ANSWER_BODY = {"body": "Something that helped me was writing it down first."}
 QUESTION_FORM = {"title": "How do I start therapy again?", "body": "It has been two years since I last went.",
                  "tags": "therapy"}
+ROUTE_FORM = {"visibility": "held", "queue": "general", "priority": "25", "deadline_minutes": "600"}
+TEMPLATE_FORM = {"reach_out-subject": "Checking in", "reach_out-body": "We read your post and wanted to say hello."}
 
 # (method, path template, form data, expected per role in ROLES order)
 MATRIX = [
@@ -54,6 +56,16 @@ MATRIX = [
     ("POST", "/admin/rules/{rule}/state", {"state": "log_only"}, (LOGIN, 403, 403, 403, 302)),
     ("GET", "/admin/rules/test", None, (LOGIN, 403, 403, 403, 200)),
     ("POST", "/admin/rules/test", {"text": "a calm day"}, (LOGIN, 403, 403, 403, 200)),
+    ("GET", "/mod/dashboard", None, (LOGIN, 403, 403, 200, 200)),
+    ("GET", "/admin/audit", None, (LOGIN, 403, 403, 403, 200)),
+    ("GET", "/admin/audit?action=item.&from=2024-01-01", None, (LOGIN, 403, 403, 403, 200)),
+    ("GET", "/admin/routing", None, (LOGIN, 403, 403, 403, 200)),
+    ("GET", "/admin/routing/suicide/high", None, (LOGIN, 403, 403, 403, 200)),
+    ("POST", "/admin/routing/spam/routine", ROUTE_FORM, (LOGIN, 403, 403, 403, 302)),
+    ("POST", "/admin/routing/spam/routine/reset", {}, (LOGIN, 403, 403, 403, 302)),
+    ("GET", "/admin/templates", None, (LOGIN, 403, 403, 403, 200)),
+    ("POST", "/admin/templates/reach_out", TEMPLATE_FORM, (LOGIN, 403, 403, 403, 302)),
+    ("POST", "/admin/templates/reach_out/reset", {}, (LOGIN, 403, 403, 403, 302)),
     ("GET", "/no-such-page", None, (404, 404, 404, 404, 404)),
 ]
 

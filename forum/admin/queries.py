@@ -1,14 +1,21 @@
-"""Read side of administration: the effective safety ruleset (cached per process) and rule listings."""
+"""Read side of administration: the effective safety ruleset (cached per process), rule listings,
+the audit log and the routing policy."""
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from forum import safety
 from forum.admin.models import RulesetGeneration, SafetyRule, SafetyRuleRevision, SafetyRuleStat
+from forum.audit import AuditEntry
+from forum.auth.models import User
 from forum.extensions import db
+from forum.moderation import policy
+from forum.moderation.models import RoutingRule
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {"key": None, "ruleset": None}
@@ -103,3 +110,89 @@ def find_rule(rule_id: str) -> safety.Rule | None:
     if row is not None:
         return to_rule(row)
     return next((r for r in safety.load_default_rules() if r.id == rule_id), None)
+
+
+# --- audit log and routing policy ---------------------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+def audit_page(
+    *,
+    actor: str = "",
+    action: str = "",
+    target_type: str = "",
+    target_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 1,
+    per_page: int = AUDIT_PAGE_SIZE,
+):
+    """One page of the audit log, newest first, with its actors: two queries whatever the page holds.
+
+    `action` ending in "." is a prefix ("item." finds every item action); dates are UTC days, both included.
+    """
+    query = (
+        select(AuditEntry)
+        .outerjoin(AuditEntry.actor)
+        .options(contains_eager(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    if actor:
+        query = query.where(User.username == actor.lower())
+    if action.endswith("."):
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+    elif action:
+        query = query.where(AuditEntry.action == action)
+    if target_type:
+        query = query.where(AuditEntry.target_type == target_type)
+    if target_id is not None:
+        query = query.where(AuditEntry.target_id == target_id)
+    if since:
+        query = query.where(AuditEntry.created_at >= datetime.combine(since, time.min, UTC))
+    if until:
+        query = query.where(AuditEntry.created_at < datetime.combine(until + timedelta(days=1), time.min, UTC))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def users_by_id(ids: set[int]) -> dict[int, User]:
+    """The users named as targets on an audit page (one query, none when there are none)."""
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def route_values(route: policy.Route) -> dict:
+    """A route as plain values (the form's fields, and the audit log's before/after)."""
+    return {
+        "visibility": route.visibility,
+        "queue": str(route.queue.value),
+        "priority": route.priority,
+        "deadline_minutes": int(route.deadline.total_seconds() // 60),
+    }
+
+
+@dataclass
+class RouteRow:
+    category: str
+    severity: str
+    route: dict  # visibility, queue, priority, deadline_minutes
+    default: dict
+    overridden: bool
+
+    @property
+    def locked_to_crisis(self) -> bool:
+        return self.category in policy.CRISIS_CATEGORIES and self.severity in ("imminent", "high")
+
+
+def routing_rows() -> list[RouteRow]:
+    """Every (category, severity) with the route in force and the default under it (one query)."""
+    overrides = {(r.category, r.severity): r for r in db.session.scalars(select(RoutingRule))}
+    rows = []
+    for category in policy.ALL_CATEGORIES:
+        for severity in policy.ROUTED_SEVERITIES:
+            default = route_values(policy.DEFAULT_POLICY[(category, severity)])
+            row = overrides.get((category, severity))
+            route = {name: getattr(row, name) for name in default} if row is not None else default
+            rows.append(RouteRow(category, severity, route, default, row is not None))
+    return rows

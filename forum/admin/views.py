@@ -1,12 +1,14 @@
-"""Admin pages: the safety rules (list, edit, state, history, test box)."""
+"""Admin pages: the safety rules (list, edit, state, history, test box), the audit log, the routing policy
+and the message templates."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum import safety
 from forum.admin import queries, services
-from forum.admin.forms import RuleForm, RuleTestForm
+from forum.admin.forms import AuditFilterForm, MessageTemplateForm, RouteForm, RuleForm, RuleTestForm
 from forum.content import highlight
+from forum.moderation import services as moderation_services
 from forum.permissions import require
 from forum.qa.forms import ActionForm
 
@@ -116,3 +118,140 @@ def test_rules():
             return jsonify(error="; ".join(form.text.errors) or "bad request"), 400
         return jsonify(html=render_template("admin/_test_result.html", **result), verdict=result["verdict"].to_dict())
     return render_template("admin/rule_test.html", form=form, **(result or {})), 400 if form.errors else 200
+
+
+@bp.get("/audit")
+def audit():
+    """The audit log, newest first, 50 to a page, filtered by actor, action, target and dates."""
+    form = AuditFilterForm(formdata=request.args)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pagination = None
+    if form.validate():
+        target_type, target_id = form.target_parts()
+        pagination = queries.audit_page(
+            actor=form.actor.data or "",
+            action=form.action.data or "",
+            target_type=target_type,
+            target_id=target_id,
+            since=form.date_from.data,
+            until=form.date_to.data,
+            page=page,
+        )
+    filters = {key: value for key, value in request.args.items() if key != "page" and value}
+    users = queries.users_by_id(
+        {e.target_id for e in pagination.items if e.target_type == "user" and e.target_id} if pagination else set()
+    )
+    return render_template("admin/audit.html", form=form, pagination=pagination, filters=filters, users=users), (
+        400 if form.errors else 200
+    )
+
+
+def _route_or_404(category: str, severity: str) -> queries.RouteRow:
+    row = next((r for r in queries.routing_rows() if (r.category, r.severity) == (category, severity)), None)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/routing")
+def routing():
+    return render_template("admin/routing.html", rows=queries.routing_rows())
+
+
+@bp.route("/routing/<category>/<severity>", methods=["GET", "POST"])
+def edit_route(category: str, severity: str):
+    """Edit one route; saving stores an override of the default, written to the audit log."""
+    current = _route_or_404(category, severity)
+    form = RouteForm(data=current.route)
+    if form.validate_on_submit():
+        try:
+            services.save_route(
+                current_user,
+                category,
+                severity,
+                visibility=form.visibility.data,
+                queue=form.queue.data,
+                priority=form.priority.data,
+                deadline_minutes=form.deadline_minutes.data,
+                note=form.note.data or "",
+            )
+        except services.PolicyError as exc:
+            field = getattr(form, exc.field, None) if exc.field else None
+            if field is not None:
+                field.errors = [*field.errors, str(exc)]
+            else:
+                form.form_errors.append(str(exc))
+        else:
+            flash(
+                f"Saved the route for {category.replace('_', ' ')} at {severity}. It applies from the next post.",
+                "success",
+            )
+            return redirect(url_for("admin.routing", _anchor=f"route-{category}-{severity}"))
+    return render_template("admin/routing.html", rows=queries.routing_rows(), current=current, form=form), (
+        400 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.post("/routing/<category>/<severity>/reset")
+def reset_route(category: str, severity: str):
+    _route_or_404(category, severity)
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        services.reset_route(current_user, category, severity)
+    except services.PolicyError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"The route for {category.replace('_', ' ')} at {severity} is back to the default.", "success")
+    return redirect(url_for("admin.routing", _anchor=f"route-{category}-{severity}"))
+
+
+def _template_page(failed: str | None = None, form: MessageTemplateForm | None = None):
+    """Both template editors (the one that failed keeps what the admin typed), and which differ from the default."""
+    forms, custom = {}, set()
+    for key, default in moderation_services.DEFAULT_TEMPLATES.items():
+        subject, body = moderation_services.template(key)
+        if (subject, body) != default:
+            custom.add(key)
+        if key == failed:
+            forms[key] = form
+        else:
+            forms[key] = MessageTemplateForm(formdata=None, prefix=key, data={"subject": subject, "body": body})
+    return render_template("admin/templates.html", forms=forms, custom=custom)
+
+
+@bp.get("/templates")
+def templates():
+    """The wording of the rejection and reach-out messages, with an editor for each."""
+    return _template_page()
+
+
+@bp.post("/templates/<key>")
+def save_template(key: str):
+    if key not in moderation_services.DEFAULT_TEMPLATES:
+        abort(404)
+    form = MessageTemplateForm(prefix=key)
+    if form.validate():
+        try:
+            services.save_template(current_user, key, subject=form.subject.data, body=form.body.data)
+        except services.PolicyError as exc:
+            form.body.errors = [*form.body.errors, str(exc)]
+        else:
+            flash(f"Saved the {key.replace('_', '-')} message. Moderators use it from now on.", "success")
+            return redirect(url_for("admin.templates", _anchor=f"template-{key}"))
+    return _template_page(key, form), 400
+
+
+@bp.post("/templates/<key>/reset")
+def reset_template(key: str):
+    if key not in moderation_services.DEFAULT_TEMPLATES:
+        abort(404)
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        services.reset_template(current_user, key)
+    except services.PolicyError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"The {key.replace('_', '-')} message is back to the default wording.", "success")
+    return redirect(url_for("admin.templates", _anchor=f"template-{key}"))

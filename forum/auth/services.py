@@ -84,7 +84,13 @@ def _email_taken(email: str) -> bool:
 
 
 def create_user(
-    username: str, email: str, password: str, role: Role = Role.MEMBER, crisis_reviewer: bool = False, about: str = ""
+    username: str,
+    email: str,
+    password: str,
+    role: Role = Role.MEMBER,
+    crisis_reviewer: bool = False,
+    about: str = "",
+    on_call: bool = False,
 ) -> User:
     """Make an account after checking the name, address and password; commits."""
     username, email = normalise_username(username), normalise_email(email)
@@ -104,6 +110,7 @@ def create_user(
         role=role,
         crisis_reviewer=crisis_reviewer,
         about=about,
+        on_call=on_call,
     )
     db.session.add(user)
     db.session.commit()

@@ -38,8 +38,11 @@ def queue_rows(
         .options(
             selectinload(ReviewItem.reasons), joinedload(ReviewItem.claimed_by), joinedload(ReviewItem.subject_user)
         )
-        .order_by(ReviewItem.priority.desc(), ReviewItem.deadline_at, ReviewItem.id)
     )
+    if status == ItemStatus.OPEN:
+        query = query.order_by(ReviewItem.priority.desc(), ReviewItem.deadline_at, ReviewItem.id)
+    else:
+        query = query.order_by(ReviewItem.decided_at.desc(), ReviewItem.id.desc())
     if category:
         # Items list their categories in a JSON array; match the quoted name inside it.
         query = query.where(cast(ReviewItem.categories, String).like(f'%"{category}"%'))

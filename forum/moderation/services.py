@@ -7,8 +7,11 @@ effects and write the audit entry. Two reviewers can never both decide one item.
 
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, or_, select, update
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from forum import audit
 from forum.admin.services import count_false_positive
@@ -27,7 +30,7 @@ from forum.moderation.models import (
     ReviewReason,
 )
 from forum.notifications.services import notify, queue_email
-from forum.permissions import PermissionDenied, require
+from forum.permissions import PermissionDenied, can, require
 from forum.qa.models import Post, PostKind, PostStatus
 
 CLOSING_DECISIONS = ("approve", "approve_with_note", "edit_and_approve", "reject")
@@ -52,8 +55,16 @@ class ModerationError(Exception):
 # --- routing ---------------------------------------------------------------------------------------
 
 
+def _path(endpoint: str, **values) -> str:
+    """A site-relative URL, in a request or not (the sweep and seeding run from the command line)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config["APPLICATION_ROOT"])
+    return adapter.build(endpoint, values)
+
+
 def _item_link(item: ReviewItem) -> str:
-    return url_for("moderation.item", item_id=item.id)
+    return _path("moderation.item", item_id=item.id)
 
 
 def open_or_join(
@@ -74,29 +85,22 @@ def open_or_join(
     """Add a reason to the target's open item, raising its priority, queue and deadline as needed,
     or open a new item. No commit: it joins the caller's transaction."""
     now = now or utcnow()
-    item = db.session.scalar(
-        select(ReviewItem).where(
-            ReviewItem.target_type == target_type,
-            ReviewItem.target_id == target_id,
-            ReviewItem.status == ItemStatus.OPEN,
-        )
-    )
-    if item is None:
-        item = ReviewItem(
-            target_type=target_type,
-            target_id=target_id,
-            subject_user_id=subject_user_id,
-            queue=queue,
-            priority=priority,
-            severity=severity,
-            categories=sorted(categories),
-            deadline_at=now + deadline,
-            created_at=now,
-        )
-        db.session.add(item)
-        db.session.flush()
+    item = _open_item(target_type, target_id)
+    if item is None and _insert_open_item(
+        target_type=target_type,
+        target_id=target_id,
+        subject_user_id=subject_user_id,
+        queue=queue,
+        priority=priority,
+        severity=severity,
+        categories=sorted(categories),
+        deadline_at=now + deadline,
+        created_at=now,
+    ):
+        item = _open_item(target_type, target_id)
         _alert_new_item(item)
     else:
+        item = item or _open_item(target_type, target_id)
         raised = priority > item.priority or (queue == Queue.CRISIS and item.queue != Queue.CRISIS)
         item.priority = max(item.priority, priority)
         item.deadline_at = min(item.deadline_at, now + deadline)
@@ -109,6 +113,23 @@ def open_or_join(
             _alert_new_item(item)
     db.session.add(ReviewReason(item_id=item.id, kind=kind, details=details, user_id=user_id, created_at=now))
     return item
+
+
+def _insert_open_item(**values) -> bool:
+    """Insert a target's open item unless another transaction has just done so; returns whether this one did.
+
+    The partial unique index (one open item per target) settles the race: two members flagging one
+    post at the same moment both end up on the same item instead of one of them getting an error.
+    """
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(ReviewItem.__table__)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["target_type", "target_id"], index_where=sql_text("status = 'open'"))
+        .returning(ReviewItem.__table__.c.id)
+    )
+    # RETURNING gives a row only when this statement inserted (rowcount is -1 with RETURNING on psycopg).
+    return db.session.execute(statement).scalar() is not None
 
 
 def _new_member_hold(post: Post, author: User) -> bool:
@@ -216,7 +237,12 @@ def _alert_new_item(item: ReviewItem) -> None:
 
 def _email_on_call(item: ReviewItem, subject: str, text: str) -> None:
     on_call = db.session.scalars(
-        select(User).where(User.on_call.is_(True), User.email.is_not(None), User.status == AccountStatus.ACTIVE)
+        select(User).where(
+            User.on_call.is_(True),
+            User.email.is_not(None),
+            User.status == AccountStatus.ACTIVE,
+            or_(User.role == Role.ADMIN, (User.role == Role.MODERATOR) & User.crisis_reviewer.is_(True)),
+        )
     ).all()
     link = current_app.config["SITE_URL"].rstrip("/") + _item_link(item)
     for reviewer in on_call:
@@ -249,7 +275,10 @@ def flag_post(flagger: User, post: Post, reason: FlagReason, note: str = "") -> 
     flag = Flag(post_id=post.id, user_id=flagger.id, reason=reason, note=note.strip(), item_id=item.id)
     db.session.add(flag)
     db.session.flush()
-    flaggers = db.session.scalar(select(func.count(func.distinct(Flag.user_id))).where(Flag.post_id == post.id))
+    # Only flags no moderator has reviewed yet count: a post kept after review isn't hidden again by one more.
+    flaggers = db.session.scalar(
+        select(func.count(func.distinct(Flag.user_id))).where(Flag.post_id == post.id, Flag.outcome.is_(None))
+    )
     if flaggers >= current_app.config["FLAGS_TO_HIDE"] and post.status == PostStatus.PUBLISHED:
         post.status = PostStatus.HELD
         _refresh_thread(post)
@@ -265,12 +294,16 @@ def _require_queue(reviewer: User, item: ReviewItem) -> None:
 
 
 def _may_act(reviewer: User, now: datetime):
-    """SQL condition: the item is unclaimed, its claim lapsed, or the reviewer holds it."""
-    return or_(
+    """SQL condition: the item is unclaimed, its claim lapsed, or the reviewer holds it; and it is
+    still in a queue the reviewer may work (a flag can move an item to the crisis queue meanwhile)."""
+    condition = or_(
         ReviewItem.claimed_by_id.is_(None),
         ReviewItem.claim_expires_at < now,
         ReviewItem.claimed_by_id == reviewer.id,
     )
+    if not can(reviewer, "moderation.queue", Queue.CRISIS):
+        condition = condition & (ReviewItem.queue != Queue.CRISIS)
+    return condition
 
 
 def claim(reviewer: User, item: ReviewItem, now: datetime | None = None) -> datetime:
@@ -291,20 +324,29 @@ def claim(reviewer: User, item: ReviewItem, now: datetime | None = None) -> date
     if not claimed:
         db.session.rollback()
         raise ModerationError("Another reviewer holds this item, or it was already decided.")
-    audit.record(reviewer, "item.claim", "review_item", item.id, until=expires.isoformat())
+    audit.record(
+        reviewer,
+        "item.claim",
+        "review_item",
+        item.id,
+        until=expires.isoformat(),
+        reasons=_reasons_summary(item.id),
+        rules=_rules_fired(item.id),
+    )
     db.session.commit()
     return expires
 
 
 def release(reviewer: User, item: ReviewItem) -> None:
     _require_queue(reviewer, item)
-    db.session.execute(
+    released = db.session.execute(
         update(ReviewItem)
         .where(ReviewItem.id == item.id, ReviewItem.claimed_by_id == reviewer.id)
         .values(claimed_by_id=None, claim_expires_at=None)
         .execution_options(synchronize_session=False)
-    )
-    audit.record(reviewer, "item.release", "review_item", item.id)
+    ).rowcount
+    if released:
+        audit.record(reviewer, "item.release", "review_item", item.id)
     db.session.commit()
 
 
@@ -389,7 +431,7 @@ def _apply_to_post(reviewer, item, post, decision, *, note, reason, body):
     from forum import content
 
     crisis = bool(set(item.categories) & set(policy.CRISIS_CATEGORIES + ("eating_disorder",)))
-    link = url_for("qa.post_link", post_id=post.id)
+    link = _path("qa.post_link", post_id=post.id)
     if decision == "reject":
         post.status = PostStatus.REJECTED
         subject, text = template("reject")
@@ -403,22 +445,16 @@ def _apply_to_post(reviewer, item, post, decision, *, note, reason, body):
         if decision == "approve_with_note":
             post.content_note = note.strip()
         if decision == "edit_and_approve" and body is not None and body != post.body_md:
-            from forum.qa.models import Revision
+            from forum.qa import services as qa_services
 
+            # Like every save: the revision keeps the question's tags, and the new text is scanned
+            # again so the stored verdict (and its highlights) match what is published now.
+            db.session.refresh(post, ["tags"])
             post.body_md = body
             post.body_html = content.render(body)
             post.edited_at = utcnow()
             post.revision_count += 1
-            db.session.add(
-                Revision(
-                    post_id=post.id,
-                    number=post.revision_count,
-                    editor_id=reviewer.id,
-                    title=post.title,
-                    body_md=body,
-                    comment="Edited by a moderator",
-                )
-            )
+            qa_services._add_revision(post, reviewer, "Edited by a moderator")
         if was_held:
             notify(post.author_id, "post_approved", "A moderator approved your post; everyone can see it now.", link)
     _refresh_thread(post)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from forum.auth.models import AccountStatus
 from forum.dbtypes import utcnow
 from forum.extensions import limiter
+from forum.moderation import dashboard as dashboard_stats
 from forum.moderation import queries, services
 from forum.moderation.forms import ContactForm, DecisionForm, FlagForm
 from forum.moderation.models import FlagReason, ItemStatus, Queue
@@ -31,6 +32,15 @@ def home():
     require(current_user, "moderation.view")
     queue = Queue.CRISIS if can(current_user, "moderation.queue", Queue.CRISIS) else Queue.GENERAL
     return redirect(url_for("moderation.queue", queue=queue.value))
+
+
+@bp.get("/mod/dashboard")
+@login_required
+def dashboard():
+    """Queue load, response times and rule quality at a glance, for every member of staff."""
+    require(current_user, "moderation.view")
+    board = dashboard_stats.build()
+    return render_template("moderation/dashboard.html", board=board, counts=board.counts)
 
 
 @bp.get("/mod/queue/<queue>")

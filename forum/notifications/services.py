@@ -1,7 +1,7 @@
 """Queue e-mail in the outbox and drain it to SMTP with retries, so no message is lost while SMTP is down."""
 
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
@@ -22,17 +22,18 @@ def queue_email(recipient: str, subject: str, body: str) -> OutboxEmail:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
+    # The exponent is capped before the timedelta is built: 30 s * 2**42 no longer fits in one.
+    return min(timedelta(seconds=30 * 2 ** min(attempts - 1, 20)), MAX_BACKOFF)
 
 
-def send_pending(limit: int = 100) -> tuple[int, int]:
+def send_pending(limit: int = 100, now: datetime | None = None) -> tuple[int, int]:
     """Send due messages; a failure is kept with a later retry time. Returns (sent, failed).
 
     Each message is marked sent in its own commit right after SMTP accepts it, so a crash
-    between messages never sends one twice.
+    between messages never sends one twice. `now` is the clock for due times and back-off.
     """
     config = current_app.config
-    now = utcnow()
+    now = now or utcnow()
     due = db.session.scalars(
         select(OutboxEmail)
         .where(OutboxEmail.sent_at.is_(None), OutboxEmail.next_attempt_at <= now)
@@ -42,18 +43,21 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
     sent = failed = 0
     if not due:
         return sent, failed
+    smtp = None
     try:
         smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
-    except OSError as exc:
-        for email in due:
-            _mark_failed(email, exc)
-        db.session.commit()
-        return 0, len(due)
-    with smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except OSError as exc:  # smtplib.SMTPException is an OSError too (refused TLS, bad login)
+        if smtp is not None:
+            smtp.close()
+        for email in due:
+            _mark_failed(email, exc, now)
+        db.session.commit()
+        return 0, len(due)
+    with smtp:
         for email in due:
             message = EmailMessage()
             message["From"] = config["MAIL_FROM"]
@@ -63,7 +67,7 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
             try:
                 smtp.send_message(message)
             except (smtplib.SMTPException, OSError) as exc:
-                _mark_failed(email, exc)
+                _mark_failed(email, exc, now)
                 failed += 1
             else:
                 email.sent_at = utcnow()
@@ -73,10 +77,10 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
-def _mark_failed(email: OutboxEmail, exc: Exception) -> None:
+def _mark_failed(email: OutboxEmail, exc: Exception, now: datetime) -> None:
     email.attempts += 1
     email.last_error = str(exc)[:500]
-    email.next_attempt_at = utcnow() + _backoff(email.attempts)
+    email.next_attempt_at = now + _backoff(email.attempts)
 
 
 def notify(user_id: int, kind: str, message: str, link: str = "") -> Notification:

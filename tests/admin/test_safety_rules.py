@@ -105,8 +105,7 @@ def test_members_and_moderators_cannot_reach_the_rules(client, login_as, member,
 def _worker(url, inbox, outbox):
     """A second worker process with its own app and rules cache, scanning what it is sent."""
     from config import TestConfig
-    from forum import create_app
-    from forum import safety
+    from forum import create_app, safety
     from forum.admin.queries import effective_ruleset
 
     class WorkerConfig(TestConfig):

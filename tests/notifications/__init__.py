@@ -1,0 +1,1 @@
+"""Tests of in-app notifications and the e-mail outbox."""
