@@ -40,6 +40,9 @@ class Config:
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour")
     POST_RATE_LIMIT = os.environ.get("POST_RATE_LIMIT", "6 per minute;60 per hour")
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "60 per minute")
+    SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "30 per minute;300 per hour")
+    SIMILAR_RATE_LIMIT = os.environ.get("SIMILAR_RATE_LIMIT", "60 per minute")
+    EXPORT_RATE_LIMIT = os.environ.get("EXPORT_RATE_LIMIT", "5 per hour")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -74,6 +77,7 @@ class Config:
     FLAG_RATE_LIMIT = os.environ.get("FLAG_RATE_LIMIT", "10 per hour")
 
     QUESTIONS_PER_PAGE = 20
+    SEARCH_PER_PAGE = 20
     MIN_PASSWORD_LENGTH = 10
 
 
@@ -99,6 +103,8 @@ class TestConfig(Config):
     REGISTER_RATE_LIMIT = "1000 per minute"
     POST_RATE_LIMIT = "1000 per minute"
     VOTE_RATE_LIMIT = "1000 per minute"
+    SEARCH_RATE_LIMIT = "1000 per minute"
+    SIMILAR_RATE_LIMIT = "1000 per minute"
     FLAG_RATE_LIMIT = "1000 per minute"
     # Fresh test accounts would otherwise have their first posts held; the pre-moderation tests turn it on.
     NEW_MEMBER_POSTS = 0

@@ -60,14 +60,17 @@ def _init_extensions(app: Flask) -> None:
     from forum import audit  # noqa: F401
     from forum.admin import models as admin_models  # noqa: F401
     from forum.auth.models import User
+    from forum.community import models as community_models  # noqa: F401
     from forum.extensions import csrf, db, limiter, login_manager, migrate
     from forum.moderation import models as moderation_models  # noqa: F401
     from forum.notifications import models as notification_models  # noqa: F401
+    from forum.practitioners import models as practitioner_models  # noqa: F401
     from forum.qa import models as qa_models  # noqa: F401
     from forum.safe_redirect import return_path
+    from forum.search import models as search_models
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), include_object=search_models.include_object)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -93,21 +96,30 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from forum.admin.views import bp as admin_bp
     from forum.auth.views import bp as auth_bp
+    from forum.community.views import bp as community_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.notifications.views import bp as notifications_bp
+    from forum.practitioners.views import bp as practitioners_bp
+    from forum.privacy.views import bp as privacy_bp
     from forum.qa.views import bp as qa_bp
+    from forum.search.views import bp as search_bp
 
     app.register_blueprint(qa_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(practitioners_bp)
+    app.register_blueprint(community_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(search_bp)
 
 
 def _register_templates(app: Flask) -> None:
     from forum import content, timefmt
     from forum.notifications.views import unread_count
     from forum.permissions import can
+    from forum.privacy.topics import reader_note
     from forum.qa.services import needs_crisis_resources, slugify
 
     app.jinja_env.globals.update(
@@ -116,6 +128,7 @@ def _register_templates(app: Flask) -> None:
         slugify=slugify,
         crisis_post=needs_crisis_resources,
         unread_count=unread_count,
+        reader_note=reader_note,
     )
     app.jinja_env.filters["timeago"] = timefmt.timeago
     app.jinja_env.filters["isotime"] = timefmt.isotime

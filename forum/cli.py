@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app wsgi create-user | seed-demo | notifications send`."""
+"""Command-line tasks: `flask --app wsgi create-user | seed-demo | notifications send | notifications digest`."""
 
 import json
 import secrets
@@ -36,6 +36,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(notifications_group)
     app.cli.add_command(safety_group)
     app.cli.add_command(moderation_group)
+    app.cli.add_command(practitioners_group)
 
 
 @click.command("create-user")
@@ -96,6 +97,10 @@ def seed_demo(data: dict) -> list[tuple[str, str, str]]:
         )
         # Demo members joined months ago, so new-member pre-moderation doesn't hold their posts.
         user.created_at = utcnow() - timedelta(days=120)
+        if spec.get("practitioner"):
+            from forum.practitioners.services import seed_profile
+
+            seed_profile(user, **spec["practitioner"])
         credentials.append((spec["username"], role.value, password))
     db.session.commit()
 
@@ -150,6 +155,18 @@ def send_notifications_command():
         raise SystemExit(1)
 
 
+@notifications_group.command("digest")
+def digest_command():
+    """Queue the daily e-mail digest for members who opted in (run once a day from cron).
+
+    Each member gets at most one digest per UTC day, with their unread notifications of the last
+    24 hours; `notifications send` then delivers it.
+    """
+    from forum.community.digest import send_digests
+
+    click.echo(f"queued {send_digests()} digest(s)")
+
+
 @click.group("safety")
 def safety_group():
     """The safety engine, with the rules in force (shipped plus database)."""
@@ -194,3 +211,17 @@ def moderation_sweep_command():
     from forum.moderation.services import sweep
 
     click.echo(f"escalated {sweep()} overdue item(s)")
+
+
+@click.group("practitioners")
+def practitioners_group():
+    """Practitioner verification upkeep."""
+
+
+@practitioners_group.command("sweep")
+def practitioners_sweep_command():
+    """Remind practitioners to renew 30 days ahead, and tell those whose verification lapsed (run daily)."""
+    from forum.practitioners.services import sweep
+
+    reminded, lapsed = sweep()
+    click.echo(f"reminded {reminded}, lapsed {lapsed}")

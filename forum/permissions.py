@@ -62,7 +62,13 @@ RULES: dict[str, Callable[..., bool]] = {
     "moderation.view": lambda u, o=None: _staff(u),
     "moderation.queue": lambda u, q: _queue_reviewer(u, q),
     "moderation.contact": lambda u, o=None: _signed_in(u),
+    # Following and bookmarking are reading, so a silenced or suspended member may do them too.
+    "question.follow": lambda u, q: _signed_in(u) and q.is_question and not q.is_deleted and _post_visible(u, q),
+    "post.bookmark": lambda u, p: _signed_in(u) and p.kind != "comment" and not p.is_deleted and _post_visible(u, p),
     "admin.access": lambda u, o=None: _admin(u),
+    # Members apply and practitioners renew; staff don't (approval would replace their role).
+    "practitioner.apply": lambda u, o=None: _can_write(u) and u.role in (Role.MEMBER, Role.PRACTITIONER),
+    "practitioner.revoke": lambda u, o=None: _admin(u),
 }
 
 

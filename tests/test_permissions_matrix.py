@@ -17,6 +17,8 @@ ANSWER_BODY = {"body": "Something that helped me was writing it down first."}
 QUESTION_FORM = {"title": "How do I start therapy again?", "body": "It has been two years since I last went.",
                  "tags": "therapy"}
 ROUTE_FORM = {"visibility": "held", "queue": "general", "priority": "25", "deadline_minutes": "600"}
+APPLICATION_FORM = {"profession": "lpc", "licence_number": "LPC 4471", "jurisdiction": "Ohio", "specialties": "anxiety",
+                    "region": "Columbus, Ohio", "statement": "Adults with anxiety, in person and online."}
 TEMPLATE_FORM = {"reach_out-subject": "Checking in", "reach_out-body": "We read your post and wanted to say hello."}
 
 # (method, path template, form data, expected per role in ROLES order)
@@ -43,12 +45,28 @@ MATRIX = [
     ("GET", "/posts/{held}", None, (404, 404, 404, 302, 302)),
     ("GET", "/settings", None, (LOGIN, 200, 200, 200, 200)),
     ("GET", "/settings/delete", None, (LOGIN, 200, 200, 200, 200)),
+    ("GET", "/settings/export", None, (LOGIN, 200, 200, 200, 200)),
+    ("POST", "/settings", {"cn-topics": "grief", "cn-submit": "y"}, (LOGIN, 302, 302, 302, 302)),
+    ("GET", "/feed.atom", None, (200, 200, 200, 200, 200)),
+    ("GET", "/tags/depression/feed.atom", None, (200, 200, 200, 200, 200)),
+    ("GET", "/tags/no-such-tag/feed.atom", None, (404, 404, 404, 404, 404)),
     ("GET", "/me/anonymous", None, (LOGIN, 200, 200, 200, 200)),
+    ("GET", "/notifications", None, (LOGIN, 200, 200, 200, 200)),
+    ("POST", "/questions/{q}/follow", {}, (LOGIN, 302, 302, 302, 302)),
+    ("POST", "/questions/{q}/unfollow", {}, (LOGIN, 302, 302, 302, 302)),
+    ("POST", "/questions/{held}/follow", {}, (LOGIN, 404, 404, 302, 302)),
+    ("POST", "/questions/{a}/follow", {}, (LOGIN, 404, 404, 404, 404)),
+    ("POST", "/posts/{a}/bookmark", {}, (LOGIN, 302, 302, 302, 302)),
+    ("POST", "/posts/{held}/bookmark", {}, (LOGIN, 404, 404, 302, 302)),
+    ("GET", "/bookmarks", None, (LOGIN, 200, 200, 200, 200)),
+    ("GET", "/following", None, (LOGIN, 200, 200, 200, 200)),
     ("GET", "/login", None, (200, 200, 200, 200, 200)),
     ("GET", "/register", None, (200, 302, 302, 302, 302)),
     ("GET", "/reset", None, (200, 200, 200, 200, 200)),
     ("POST", "/logout", {}, (302, 302, 302, 302, 302)),
     ("GET", "/help", None, (200, 200, 200, 200, 200)),
+    ("GET", "/search?q=partner&tag=depression", None, (200, 200, 200, 200, 200)),
+    ("GET", "/search/similar?title=talk+to+my+partner", None, (200, 200, 200, 200, 200)),
     ("GET", "/admin/", None, (LOGIN, 403, 403, 403, 302)),
     ("GET", "/admin/rules", None, (LOGIN, 403, 403, 403, 200)),
     ("GET", "/admin/rules/new", None, (LOGIN, 403, 403, 403, 200)),
@@ -66,6 +84,16 @@ MATRIX = [
     ("GET", "/admin/templates", None, (LOGIN, 403, 403, 403, 200)),
     ("POST", "/admin/templates/reach_out", TEMPLATE_FORM, (LOGIN, 403, 403, 403, 302)),
     ("POST", "/admin/templates/reach_out/reset", {}, (LOGIN, 403, 403, 403, 302)),
+    ("GET", "/?practitioner=1", None, (200, 200, 200, 200, 200)),
+    ("GET", "/tags/depression?practitioner=1", None, (200, 200, 200, 200, 200)),
+    ("GET", "/practitioners", None, (200, 200, 200, 200, 200)),
+    ("GET", "/practitioners?specialty=grief&region=atlanta", None, (200, 200, 200, 200, 200)),
+    ("GET", "/practitioners/pro_pat", None, (200, 200, 200, 200, 200)),
+    ("GET", "/practitioners/asker", None, (404, 404, 404, 404, 404)),
+    ("GET", "/me/practitioner", None, (LOGIN, 200, 200, 403, 403)),
+    ("POST", "/me/practitioner", APPLICATION_FORM, (LOGIN, 302, 302, 403, 403)),
+    ("POST", "/practitioners/pro_pat/revoke", {"reason": "The board suspended the licence."},
+     (LOGIN, 403, 403, 403, 302)),
     ("GET", "/no-such-page", None, (404, 404, 404, 404, 404)),
 ]
 
@@ -73,6 +101,7 @@ MATRIX = [
 @pytest.fixture
 def world(make_user, make_question, make_answer):
     from forum.extensions import db
+    from forum.practitioners.services import seed_profile
     from forum.qa.models import PostStatus
 
     asker = make_user(Role.MEMBER, "asker")
@@ -82,6 +111,8 @@ def world(make_user, make_question, make_answer):
     anonymous = make_question(asker, title="An anonymous question about my therapist", anonymous=True)
     held = make_question(helper, title="A question waiting for a moderator")
     held.status = PostStatus.HELD
+    seed_profile(make_user(Role.PRACTITIONER, "pro_pat"), profession="lcsw", jurisdiction="Georgia",
+                 licence_number="CSW 1", region="Atlanta, Georgia", specialties=["grief"])
     db.session.commit()
     users = {role: make_user(role) for role in ROLES[1:]}
     return {

@@ -1,9 +1,12 @@
 """Shape checks for account forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from forum.privacy.topics import choices as topic_choices
 from forum.validators import readable_text, strip_filter
 
 NEW_PASSWORD = {"autocomplete": "new-password"}
@@ -84,6 +87,34 @@ class ChangeEmailForm(FlaskForm):
 
 
 class DeleteAccountForm(FlaskForm):
+    mode = RadioField(
+        "Your posts",
+        choices=[
+            SelectChoice("anonymise", "Keep my posts, shown as from “Deleted member” (threads stay as they are)"),
+            SelectChoice("remove", "Delete my posts too: each shows as deleted and its text is no longer shown"),
+        ],
+        default="anonymise",
+    )
     password = PasswordField("Password", [DataRequired()])
     confirm = BooleanField("I understand my account can't be restored", [DataRequired("Tick the box to confirm.")])
     submit = SubmitField("Delete my account")
+
+
+class CollapsedTopicsForm(FlaskForm):
+    """The topics a member wants collapsed behind a content note wherever they appear."""
+
+    topics = SelectMultipleField(
+        "Topics always collapsed for you",
+        choices=[SelectChoice(key, label) for key, label in topic_choices()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=True,
+    )
+    submit = SubmitField("Save content-note topics")
+
+
+class DigestForm(FlaskForm):
+    """Opt in to (or out of) the daily e-mail digest of unread notifications."""
+
+    digest = BooleanField("Send me a daily e-mail with my unread notifications")
+    submit = SubmitField("Save e-mail preference")

@@ -9,10 +9,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum import audit
 from forum.auth.models import AccountStatus, Role, User
 from forum.dbtypes import utcnow
 from forum.extensions import db
 from forum.notifications.services import queue_email
+from forum.privacy import topics as topics_module
+from forum.privacy.services import remove_posts
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_]{3,32}$")
 RESET_MAX_AGE = 60 * 60
@@ -112,6 +115,9 @@ def create_user(
         about=about,
         on_call=on_call,
     )
+    if role == Role.PRACTITIONER:
+        # Whoever creates a practitioner account directly (the CLI, an admin) vouches for it: 12 months.
+        user.mark_verified(utcnow())
     db.session.add(user)
     db.session.commit()
     return user
@@ -213,14 +219,29 @@ def reset_password(token: str, new: str) -> User:
     return user
 
 
-def delete_account(user: User, password: str) -> None:
-    """Anonymise the account; its posts stay and show as from a deleted member."""
+DELETE_MODES = ("anonymise", "remove")
+
+
+def set_collapsed_topics(user: User, topics: list[str]) -> None:
+    """Keep these content-note topics collapsed for the member (unknown keys are dropped); commits."""
+    user.collapsed_topics = topics_module.clean_choice(topics)
+    db.session.commit()
+
+
+def delete_account(user: User, password: str, mode: str = "anonymise") -> None:
+    """Anonymise the account: its posts stay and show as from a deleted member; with mode "remove"
+    every post of theirs is soft-deleted as well. Audited as "account.delete" with the mode only."""
     if not check_password_hash(user.password_hash, password):
         raise AccountError("Your password is not right.")
+    if mode not in DELETE_MODES:
+        raise AccountError("Choose what happens to your posts.")
+    removed = remove_posts(user) if mode == "remove" else 0
+    audit.record(user, "account.delete", "user", user.id, mode=mode, posts_removed=removed)
     user.status = AccountStatus.DELETED
     user.username = f"deleted-{user.id}"
     user.email = None
     user.about = ""
+    user.collapsed_topics = []
     user.password_hash = _hash(secrets.token_urlsafe(32))
     user.rotate_session_token()
     user.deleted_at = utcnow()

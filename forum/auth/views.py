@@ -7,12 +7,15 @@ from forum.auth import services
 from forum.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
+    CollapsedTopicsForm,
     DeleteAccountForm,
+    DigestForm,
     LoginForm,
     RegisterForm,
     ResetForm,
     ResetRequestForm,
 )
+from forum.community import services as community
 from forum.extensions import limiter
 from forum.qa import queries
 from forum.safe_redirect import safe_next
@@ -95,6 +98,15 @@ def reset_password(token: str):
 def settings():
     password_form = ChangePasswordForm(prefix="pw")
     email_form = ChangeEmailForm(prefix="em")
+    # Filled from the account unless this form was the one sent (another form's POST has no checkboxes).
+    topics_sent = "cn-submit" in request.form
+    topics_form = CollapsedTopicsForm(
+        prefix="cn", formdata=None if not topics_sent else request.form, data={"topics": current_user.collapsed_topics}
+    )
+    digest_sent = "dg-submit" in request.form
+    digest_form = DigestForm(
+        prefix="dg", formdata=request.form if digest_sent else None, data={"digest": current_user.digest_opt_in}
+    )
     status = 200
     if password_form.submit.data and password_form.validate_on_submit():
         try:
@@ -115,9 +127,24 @@ def settings():
         else:
             flash("Your e-mail address is changed.", "success")
             return redirect(url_for("auth.settings"))
-    if password_form.errors or email_form.errors:
+    elif topics_sent and topics_form.validate_on_submit():
+        services.set_collapsed_topics(current_user, topics_form.topics.data)
+        flash("Saved. Posts on the topics you chose are collapsed behind a content note for you.", "success")
+        return redirect(url_for("auth.settings", _anchor="topics-heading"))
+    elif digest_sent and digest_form.validate_on_submit():
+        community.set_digest(current_user, digest_form.digest.data)
+        on = "Daily digest on: one e-mail a day when you have unread notifications."
+        flash(on if digest_form.digest.data else "Daily digest off.", "success")
+        return redirect(url_for("auth.settings", _anchor="digest-heading"))
+    if password_form.errors or email_form.errors or topics_form.errors:
         status = 400
-    return render_template("auth/settings.html", password_form=password_form, email_form=email_form), status
+    return render_template(
+        "auth/settings.html",
+        password_form=password_form,
+        email_form=email_form,
+        topics_form=topics_form,
+        digest_form=digest_form,
+    ), status
 
 
 @bp.route("/settings/delete", methods=["GET", "POST"])
@@ -126,12 +153,15 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(current_user, form.password.data)
+            services.delete_account(current_user, form.password.data, form.mode.data)
         except services.AccountError as exc:
             form.password.errors.append(str(exc))
         else:
             logout_user()
-            flash("Your account is deleted. Your posts stay, shown as from a deleted member.", "info")
+            if form.mode.data == "remove":
+                flash("Your account and your posts are deleted.", "info")
+            else:
+                flash("Your account is deleted. Your posts stay, shown as from a deleted member.", "info")
             return redirect(url_for("qa.index"))
     return render_template("auth/delete.html", form=form), 400 if form.errors else 200
 

@@ -96,6 +96,7 @@ class ItemContext:
     history: list[ReviewItem]
     flaggers: dict[int, User]
     rules: list[dict]
+    application: object = None  # a practitioner application, with its applicant
 
 
 def item_context(item: ReviewItem) -> ItemContext:
@@ -122,9 +123,14 @@ def item_context(item: ReviewItem) -> ItemContext:
     for reason in item.reasons:
         for hit in (reason.details or {}).get("verdict", {}).get("hits", ()):
             fired.setdefault(hit["rule"], hit)
-    return ItemContext(
+    context = ItemContext(
         item, post, question, highlighted, history, flaggers, sorted(fired.values(), key=lambda h: h["rule"])
     )
+    if item.target_type == "application":
+        from forum.practitioners.queries import get_application
+
+        context.application = get_application(item.target_id)
+    return context
 
 
 def flags_on(post_id: int) -> list[Flag]:

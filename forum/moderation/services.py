@@ -390,6 +390,8 @@ def decide(
         raise ModerationError("Write the content note readers will see.")
     if decision == "reject" and not reason.strip():
         raise ModerationError("Say why, in words the author will read.")
+    if item.target_type == "application" and decision not in ("approve", "reject"):
+        raise ModerationError("A practitioner application is approved or rejected.")
     now = now or utcnow()
     closed = db.session.execute(
         update(ReviewItem)
@@ -412,6 +414,10 @@ def decide(
     post = db.session.get(Post, item.target_id) if item.target_type == "post" else None
     if post is not None:
         _apply_to_post(reviewer, item, post, decision, note=note, reason=reason, body=body)
+    elif item.target_type == "application":
+        from forum.practitioners import services as practitioners
+
+        practitioners.apply_decision(reviewer, item, decision, reason=reason, now=now)
     audit.record(
         reviewer,
         f"item.{decision}",
@@ -457,6 +463,13 @@ def _apply_to_post(reviewer, item, post, decision, *, note, reason, body):
             qa_services._add_revision(post, reviewer, "Edited by a moderator")
         if was_held:
             notify(post.author_id, "post_approved", "A moderator approved your post; everyone can see it now.", link)
+            from forum.community import services as community
+
+            community.after_approve(post)  # the answer, comment and mention notices it held back
+            if post.is_question and post.practitioner_requested:
+                from forum.practitioners import services as practitioners
+
+                practitioners.notify_matching(post)
     _refresh_thread(post)
 
 

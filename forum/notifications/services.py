@@ -83,8 +83,8 @@ def _mark_failed(email: OutboxEmail, exc: Exception, now: datetime) -> None:
     email.next_attempt_at = now + _backoff(email.attempts)
 
 
-def notify(user_id: int, kind: str, message: str, link: str = "") -> Notification:
-    """Add an in-app notification to the caller's transaction."""
-    notification = Notification(user_id=user_id, kind=kind, message=message, link=link)
+def notify(user_id: int, kind: str, message: str, link: str = "", post_id: int | None = None) -> Notification:
+    """Add an in-app notification to the caller's transaction; `post_id` is the post it is about, if any."""
+    notification = Notification(user_id=user_id, kind=kind, message=message, link=link, post_id=post_id)
     db.session.add(notification)
     return notification

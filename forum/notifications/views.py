@@ -1,12 +1,18 @@
 """The member's notifications page; opening it marks them read."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from forum.dbtypes import utcnow
 from forum.extensions import db
 from forum.notifications.models import Notification
+from forum.permissions import can
+from forum.qa.models import Post
 
 bp = Blueprint("notifications", __name__)
 
@@ -19,21 +25,49 @@ def unread_count(user) -> int:
     )
 
 
+@dataclass(frozen=True)
+class Row:
+    """A notice as the page shows it, copied out of the ORM before the commit that marks it read (which
+    would otherwise expire every row and reload it one query at a time). The thread's title and the
+    link are given only while the viewer may see them."""
+
+    message: str
+    created_at: datetime
+    unread: bool
+    title: str | None
+    link: str | None
+    about_a_post: bool
+
+
+def _row(notice: Notification, viewer) -> Row:
+    post = notice.post
+    title, link = None, notice.link or None
+    if post is not None:
+        question = post if post.is_question else post.question
+        thread_visible = question is not None and not question.is_deleted and can(viewer, "post.view", question)
+        title = question.title if thread_visible else None
+        link = notice.link if thread_visible and can(viewer, "post.view", post) else None
+    return Row(notice.message, notice.created_at, notice.read_at is None, title, link, post is not None)
+
+
 @bp.get("/notifications")
 @login_required
 def index():
+    """The newest 100 notices, each with the post it is about and that post's question loaded in the same
+    query, so the page costs the same few queries whatever the number of notices."""
     notices = db.session.scalars(
         select(Notification)
         .where(Notification.user_id == current_user.id)
+        .options(joinedload(Notification.post).joinedload(Post.question))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(100)
     ).all()
-    unread = {n.id for n in notices if n.read_at is None}
-    if unread:
+    rows = [_row(n, current_user) for n in notices]
+    if any(row.unread for row in rows):
         db.session.execute(
             update(Notification)
             .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
             .values(read_at=utcnow())
         )
         db.session.commit()
-    return render_template("notifications/index.html", notices=notices, unread=unread)
+    return render_template("notifications/index.html", rows=rows)

@@ -10,6 +10,24 @@ BODY = [DataRequired("Write something first."), Length(20, 30000), readable_text
 COMMENT = [DataRequired("Write a comment first."), Length(2, 600), readable_text]
 
 
+def _content_note_field() -> StringField:
+    return StringField(
+        "Content note (optional)",
+        [Optional(), Length(max=120), readable_text],
+        filters=[strip_filter],
+        description="If your post touches on something readers may want warning of, name it here, like "
+        "“mentions self-harm”. Readers then see the note first and open the post when they choose.",
+    )
+
+
+def _noindex_field() -> BooleanField:
+    return BooleanField(
+        "Hide this question from search engines",
+        description="Search engines are asked not to list it, and it is left out of the site's news feed. "
+        "It stays visible to everyone on Hearth.",
+    )
+
+
 class AskForm(FlaskForm):
     title = StringField(
         "Title",
@@ -24,6 +42,12 @@ class AskForm(FlaskForm):
         description="One to five, separated by commas or spaces.",
     )
     anonymous = BooleanField("Post anonymously (only moderators can see it was you)")
+    content_note = _content_note_field()
+    noindex = _noindex_field()
+    practitioner_requested = BooleanField(
+        "Ask for answers from verified practitioners",
+        description="Practitioners whose specialties match your tags are told about your question.",
+    )
     preview = SubmitField("Preview")
     submit = SubmitField("Post your question")
 
@@ -31,6 +55,7 @@ class AskForm(FlaskForm):
 class AnswerForm(FlaskForm):
     body = TextAreaField("Your answer", BODY)
     anonymous = BooleanField("Answer anonymously")
+    content_note = _content_note_field()
     preview = SubmitField("Preview")
     submit = SubmitField("Post your answer")
 
@@ -47,14 +72,19 @@ class EditForm(FlaskForm):
     comment = StringField(
         "Edit summary", [Optional(), Length(max=200), readable_text], description="Optional: what you changed and why."
     )
+    content_note = _content_note_field()
+    noindex = _noindex_field()
     preview = SubmitField("Preview")
     submit = SubmitField("Save edits")
 
 
 class CommentEditForm(EditForm):
-    """Editing a comment keeps the comment's own length limits."""
+    """Editing a comment keeps the comment's own length limits; comments take no content note of their own
+    (a moderator can still add one when approving) and have no search-engine setting."""
 
     body = TextAreaField("Comment", COMMENT)
+    content_note = None
+    noindex = None
 
 
 class PreviewForm(FlaskForm):

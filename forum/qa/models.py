@@ -91,10 +91,14 @@ class Post(db.Model):
     answer_count: Mapped[int] = mapped_column(default=0)
     accepted_answer_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
     has_practitioner_answer: Mapped[bool] = mapped_column(default=False)
+    # The asker would like answers from verified practitioners (those with matching specialties are told).
+    practitioner_requested: Mapped[bool] = mapped_column(default=False)
     revision_count: Mapped[int] = mapped_column(default=1)
     safety: Mapped[dict | None] = mapped_column(JSON)
     # Readers see the post collapsed behind this note ("mentions self-harm") until they open it.
     content_note: Mapped[str | None] = mapped_column(String(200))
+    # A question its author asked search engines not to index (robots noindex); also left out of feeds.
+    noindex: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -125,6 +129,12 @@ class Post(db.Model):
 
         Called whenever an answer appears, is deleted, held, rejected or approved, so lists never
         count what readers can't see. Two small queries; no commit.
+
+        "A practitioner wrote one" means a practitioner whose verification is current now, not one who was
+        verified when they answered: the list marker and `?practitioner=1` promise what the thread shows,
+        a badge on the answer, and that badge goes when verification lapses or is revoked. The
+        practitioners package recounts a person's questions when their verification starts, lapses (its
+        daily sweep) or is revoked.
         """
         public_answers = select(Post).where(
             Post.question_id == self.id,
@@ -135,7 +145,7 @@ class Post(db.Model):
         self.answer_count = db.session.scalar(select(func.count()).select_from(public_answers.subquery()))
         # Anonymous answers don't count: the marker would tell readers the anonymous author's role.
         by_practitioner = public_answers.join(User, User.id == Post.author_id).where(
-            User.role == Role.PRACTITIONER, Post.anonymous.is_(False)
+            User.role == Role.PRACTITIONER, User.verified_until > utcnow(), Post.anonymous.is_(False)
         )
         self.has_practitioner_answer = db.session.scalar(select(by_practitioner.exists()))
 

@@ -7,9 +7,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.auth.models import User
+from forum.community.queries import ThreadMarks, thread_marks
 from forum.extensions import db
 from forum.permissions import can
-from forum.qa.models import Post, PostKind, PostStatus, Revision, Tag, Vote, post_tags
+from forum.qa.models import Post, PostKind, PostStatus, Revision, Tag, post_tags
 
 SORTS = {
     "active": (Post.last_activity_at.desc(), Post.id.desc()),
@@ -25,9 +26,14 @@ def _public_questions() -> Select:
     )
 
 
-def question_list(sort: str, page: int, per_page: int, tag: str | None = None) -> Pagination:
-    """Published questions for a list page; rows carry their author and tags already loaded."""
+def question_list(
+    sort: str, page: int, per_page: int, tag: str | None = None, practitioner: bool = False
+) -> Pagination:
+    """Published questions for a list page; rows carry their author and tags already loaded.
+    With `practitioner`, only questions a verified practitioner answered (see Post.refresh_answer_stats)."""
     query = _public_questions().options(joinedload(Post.author), selectinload(Post.tags))
+    if practitioner:
+        query = query.where(Post.has_practitioner_answer.is_(True))
     if sort == "unanswered":
         query = query.where(Post.answer_count == 0)
     if tag:
@@ -50,6 +56,7 @@ class Thread:
     answers: list[Post]
     comments: dict[int, list[Post]] = field(default_factory=dict)
     my_votes: dict[int, int] = field(default_factory=dict)
+    marks: ThreadMarks = field(default_factory=ThreadMarks)  # the viewer's follow and bookmarks (community)
 
 
 def load_thread(question: Post, viewer, answer_order: str = "votes") -> Thread:
@@ -66,15 +73,11 @@ def load_thread(question: Post, viewer, answer_order: str = "votes") -> Thread:
     comments: dict[int, list[Post]] = {}
     for comment in sorted((p for p in visible if p.kind == PostKind.COMMENT), key=lambda c: (c.created_at, c.id)):
         comments.setdefault(comment.parent_id, []).append(comment)
-    my_votes = {}
+    marks = ThreadMarks()
     if getattr(viewer, "is_authenticated", False):
-        ids = [question.id] + [a.id for a in answers]
-        my_votes = dict(
-            db.session.execute(
-                select(Vote.post_id, Vote.value).where(Vote.user_id == viewer.id, Vote.post_id.in_(ids))
-            ).all()
-        )
-    return Thread(question=question, answers=answers, comments=comments, my_votes=my_votes)
+        # Votes, bookmarks and the follow come in one query.
+        marks = thread_marks(viewer, question.id, [question.id] + [a.id for a in answers])
+    return Thread(question=question, answers=answers, comments=comments, my_votes=marks.votes, marks=marks)
 
 
 def revisions(post: Post) -> list[Revision]:

@@ -3,17 +3,19 @@
 import re
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from forum import audit, content, safety
 from forum.admin.queries import effective_ruleset
 from forum.admin.services import count_hits
 from forum.auth.models import User
+from forum.community import services as community
 from forum.dbtypes import utcnow
 from forum.extensions import db
 from forum.moderation import services as moderation
-from forum.moderation.models import ReasonKind
+from forum.moderation.models import ReasonKind, ReviewItem
 from forum.permissions import require
+from forum.practitioners import services as practitioners
 from forum.qa.models import Post, PostKind, PostStatus, Revision, Tag, Vote
 
 MAX_TAGS = 5
@@ -111,6 +113,18 @@ def _add_revision(post: Post, editor: User, comment: str = "") -> None:
     )
 
 
+def _clean_note(note: str | None) -> str | None:
+    """A content note as stored: trimmed, None when empty."""
+    return (note or "").strip() or None
+
+
+def _no_practice_links(author_id: int, body: str) -> None:
+    """Answers and comments can't advertise the author's own practice (see practitioners.own_site_problem)."""
+    problem = practitioners.own_site_problem(author_id, body)
+    if problem:
+        raise DomainError(problem)
+
+
 def _new_post(author: User, kind: PostKind, body: str, **fields) -> Post:
     post = Post(
         kind=kind,
@@ -125,27 +139,59 @@ def _new_post(author: User, kind: PostKind, body: str, **fields) -> Post:
     return post
 
 
-def ask_question(author: User, title: str, body: str, tags: str, anonymous: bool = False) -> Post:
+def ask_question(
+    author: User,
+    title: str,
+    body: str,
+    tags: str,
+    anonymous: bool = False,
+    content_note: str = "",
+    noindex: bool = False,
+    practitioner_requested: bool = False,
+) -> Post:
+    """Ask; with `practitioner_requested`, practitioners whose specialties match the tags are told once
+    the question is public (here, or when a moderator approves it)."""
     require(author, "question.ask")
     title = title.strip()
     tag_names = parse_tags(tags)
-    post = _new_post(author, PostKind.QUESTION, body, title=title, anonymous=anonymous, tags=_tags_for(tag_names))
+    post = _new_post(
+        author,
+        PostKind.QUESTION,
+        body,
+        title=title,
+        anonymous=anonymous,
+        tags=_tags_for(tag_names),
+        content_note=_clean_note(content_note),
+        noindex=noindex,
+        practitioner_requested=practitioner_requested,
+    )
     db.session.flush()
     _add_revision(post, author)
+    community.after_ask(post)
+    if practitioner_requested and post.is_public:
+        practitioners.notify_matching(post)
     db.session.commit()
     return post
 
 
-def post_answer(author: User, question: Post, body: str, anonymous: bool = False) -> Post:
+def post_answer(author: User, question: Post, body: str, anonymous: bool = False, content_note: str = "") -> Post:
     require(author, "answer.post", question)
+    _no_practice_links(author.id, body)
     answer = _new_post(
-        author, PostKind.ANSWER, body, question_id=question.id, parent_id=question.id, anonymous=anonymous
+        author,
+        PostKind.ANSWER,
+        body,
+        question_id=question.id,
+        parent_id=question.id,
+        anonymous=anonymous,
+        content_note=_clean_note(content_note),
     )
     db.session.flush()
     _add_revision(answer, author)
     if answer.is_public:
         question.last_activity_at = answer.created_at
     question.refresh_answer_stats()
+    community.after_answer(answer)
     db.session.commit()
     return answer
 
@@ -156,6 +202,7 @@ def post_comment(author: User, parent: Post, body: str) -> Post:
     require(author, "comment.post", parent)
     if parent.kind == PostKind.COMMENT:
         raise DomainError("Comments go under a question or an answer.")
+    _no_practice_links(author.id, body)
     question = parent if parent.is_question else db.session.get(Post, parent.question_id)
     anonymous = any(p.anonymous and p.author_id == author.id for p in (parent, question))
     comment = _new_post(
@@ -164,22 +211,66 @@ def post_comment(author: User, parent: Post, body: str) -> Post:
     db.session.flush()
     _add_revision(comment, author)
     question.last_activity_at = comment.created_at
+    community.after_comment(comment)
     db.session.commit()
     return comment
 
 
+def note_locked(post: Post) -> bool:
+    """Whether a moderator set the post's content note (approve-with-note, or an edit of someone else's
+    post): its author may then not change or remove it. One query."""
+    if not post.content_note:
+        return False
+    by_review = select(ReviewItem.id).where(
+        ReviewItem.target_type == "post", ReviewItem.target_id == post.id, ReviewItem.decision == "approve_with_note"
+    )
+    by_edit = select(audit.AuditEntry.id).where(
+        audit.AuditEntry.target_type == "post",
+        audit.AuditEntry.target_id == post.id,
+        audit.AuditEntry.action == "post.content_note",
+    )
+    return bool(db.session.scalar(select(or_(by_review.exists(), by_edit.exists()))))
+
+
 def edit_post(
-    editor: User, post: Post, body: str, title: str | None = None, tags: str | None = None, comment: str = ""
+    editor: User,
+    post: Post,
+    body: str,
+    title: str | None = None,
+    tags: str | None = None,
+    comment: str = "",
+    content_note: str | None = None,
+    noindex: bool | None = None,
 ) -> Post:
-    """Save a new revision; the post shows the latest text and every earlier one stays viewable."""
+    """Save a new revision; the post shows the latest text and every earlier one stays viewable.
+
+    `content_note` and `noindex` are left as they are when None. A change to them alone is saved
+    without a new revision (the text is unchanged, so there is nothing new to scan or keep).
+    """
     require(editor, "post.edit", post)
     changed = body != post.body_md
+    if changed and not post.is_question:
+        _no_practice_links(post.author_id, body)
     if post.is_question:
         title = (title or "").strip()
         tag_names = parse_tags(tags or "")
         changed = changed or title != post.title or sorted(tag_names) != sorted(t.name for t in post.tags)
         post.title = title
         post.tags = _tags_for(tag_names)
+    settings_changed = False
+    if content_note is not None and _clean_note(content_note) != post.content_note:
+        if editor.id == post.author_id and not editor.is_staff and note_locked(post):
+            raise DomainError("A moderator added this content note; only a moderator can change it.")
+        post.content_note = _clean_note(content_note)
+        settings_changed = True
+        if editor.id != post.author_id:
+            audit.record(editor, "post.content_note", "post", post.id, note=post.content_note or "")
+    if noindex is not None and post.is_question and noindex != post.noindex:
+        post.noindex = noindex
+        settings_changed = True
+    if not changed and settings_changed:
+        db.session.commit()
+        return post
     if not changed:
         raise DomainError("Nothing changed: edit the text before saving.")
     post.body_md = body
@@ -189,19 +280,28 @@ def edit_post(
     _add_revision(post, editor, comment.strip())
     if editor.id != post.author_id:
         audit.record(editor, "post.edit", "post", post.id, revision=post.revision_count)
+    community.after_edit(post, editor)
     db.session.commit()
     return post
 
 
-def delete_post(actor: User, post: Post) -> None:
-    """Soft delete: the row and its revisions stay; an answer keeps counting nowhere."""
-    require(actor, "post.delete", post)
+def soft_delete(post: Post) -> None:
+    """Mark a post deleted: the row and its revisions stay; an answer keeps counting nowhere.
+
+    No permission check and no commit: delete_post and account removal (forum.privacy) call it.
+    """
     post.deleted_at = utcnow()
     if post.kind == PostKind.ANSWER:
         question = db.session.get(Post, post.question_id)
         if question.accepted_answer_id == post.id:
             _set_accepted(question, None)
         question.refresh_answer_stats()
+
+
+def delete_post(actor: User, post: Post) -> None:
+    """Soft delete: the row and its revisions stay; an answer keeps counting nowhere."""
+    require(actor, "post.delete", post)
+    soft_delete(post)
     if actor.id != post.author_id:
         audit.record(actor, "post.delete", "post", post.id)
     db.session.commit()
@@ -257,5 +357,6 @@ def accept_answer(actor: User, answer: Post) -> bool:
     require(actor, "answer.accept", question)
     accepted = question.accepted_answer_id != answer.id
     _set_accepted(question, answer if accepted else None)
+    community.after_accept(actor, answer, question, accepted)
     db.session.commit()
     return accepted

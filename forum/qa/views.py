@@ -1,6 +1,18 @@
 """Q&A pages: lists, asking, threads, answers, comments, votes, edits and revisions."""
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from forum import audit, content
@@ -51,8 +63,9 @@ def index():
     sort = request.args.get("sort", "active")
     if sort not in queries.SORTS:
         abort(404)
-    page = queries.question_list(sort, _page_arg(), current_app.config["QUESTIONS_PER_PAGE"])
-    return render_template("qa/list.html", page=page, sort=sort, tag=None)
+    practitioner = request.args.get("practitioner") == "1"
+    page = queries.question_list(sort, _page_arg(), current_app.config["QUESTIONS_PER_PAGE"], practitioner=practitioner)
+    return render_template("qa/list.html", page=page, sort=sort, tag=None, practitioner=practitioner)
 
 
 @bp.get("/tags/<tag>")
@@ -60,8 +73,11 @@ def tagged(tag: str):
     sort = request.args.get("sort", "active")
     if sort not in queries.SORTS:
         abort(404)
-    page = queries.question_list(sort, _page_arg(), current_app.config["QUESTIONS_PER_PAGE"], tag=tag)
-    return render_template("qa/list.html", page=page, sort=sort, tag=tag)
+    practitioner = request.args.get("practitioner") == "1"
+    page = queries.question_list(
+        sort, _page_arg(), current_app.config["QUESTIONS_PER_PAGE"], tag=tag, practitioner=practitioner
+    )
+    return render_template("qa/list.html", page=page, sort=sort, tag=tag, practitioner=practitioner)
 
 
 @bp.get("/help")
@@ -93,7 +109,14 @@ def ask():
         else:
             try:
                 question = services.ask_question(
-                    current_user, form.title.data, form.body.data, form.tags.data, form.anonymous.data
+                    current_user,
+                    form.title.data,
+                    form.body.data,
+                    form.tags.data,
+                    form.anonymous.data,
+                    content_note=form.content_note.data,
+                    noindex=form.noindex.data,
+                    practitioner_requested=form.practitioner_requested.data,
                 )
             except services.DomainError as exc:
                 form.tags.errors.append(str(exc))
@@ -132,11 +155,18 @@ def thread(question_id: int, slug: str):
     return _render_thread(question)
 
 
+def _robots(response, question):
+    """A question its author hid from search engines says so in the page and in the response header."""
+    if question.noindex:
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def _render_thread(question, answer_form=None, comment_form=None, comment_parent=None, preview=None):
     order = request.args.get("answers", "votes")
     data = queries.load_thread(question, current_user, "newest" if order == "newest" else "votes")
     status = 400 if (answer_form and answer_form.errors) or (comment_form and comment_form.errors) else 200
-    return render_template(
+    html = render_template(
         "qa/thread.html",
         show_crisis_resources=session.pop("crisis_resources", False),
         thread=data,
@@ -147,7 +177,8 @@ def _render_thread(question, answer_form=None, comment_form=None, comment_parent
         comment_parent=comment_parent,
         action_form=ActionForm(),
         preview=preview,
-    ), status
+    )
+    return _robots(make_response(html, status), question)
 
 
 @bp.post("/questions/<int:question_id>/answers")
@@ -162,7 +193,13 @@ def answer(question_id: int):
     if form.validate():
         if form.preview.data:
             return _render_thread(question, answer_form=form, preview=content.render(form.body.data))
-        new = services.post_answer(current_user, question, form.body.data, form.anonymous.data)
+        try:
+            new = services.post_answer(
+                current_user, question, form.body.data, form.anonymous.data, content_note=form.content_note.data
+            )
+        except services.DomainError as exc:
+            form.body.errors.append(str(exc))
+            return _render_thread(question, answer_form=form)
         _after_save(new)
         flash("Your answer is posted. Thank you for helping.", "success")
         return redirect(_thread_url(question, _anchor=f"post-{new.id}"))
@@ -204,6 +241,8 @@ def edit(post_id: int):
     require(current_user, "post.edit", post)
     form_class = CommentEditForm if post.kind == PostKind.COMMENT else EditForm
     form = form_class(obj=post if request.method == "GET" else None)
+    # A note a moderator set is shown, not offered for editing, to the author.
+    note_locked = "content_note" in form and not current_user.is_staff and services.note_locked(post)
     if request.method == "GET":
         form.body.data = post.body_md
         if post.is_question:
@@ -217,7 +256,14 @@ def edit(post_id: int):
         else:
             try:
                 services.edit_post(
-                    current_user, post, form.body.data, form.title.data, form.tags.data, form.comment.data or ""
+                    current_user,
+                    post,
+                    form.body.data,
+                    form.title.data,
+                    form.tags.data,
+                    form.comment.data or "",
+                    content_note=None if note_locked or "content_note" not in form else form.content_note.data,
+                    noindex=form.noindex.data if post.is_question and "noindex" in form else None,
                 )
             except services.DomainError as exc:
                 form.body.errors.append(str(exc))
@@ -226,7 +272,7 @@ def edit(post_id: int):
                 flash("Your edit is saved; earlier versions stay in the history.", "success")
                 return redirect(url_for("qa.post_link", post_id=post.id))
     status = 400 if form.errors else 200
-    return render_template("qa/edit.html", form=form, post=post, preview=preview), status
+    return render_template("qa/edit.html", form=form, post=post, preview=preview, note_locked=note_locked), status
 
 
 @bp.post("/posts/<int:post_id>/delete")

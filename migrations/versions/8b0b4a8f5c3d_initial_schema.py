@@ -1,20 +1,22 @@
 """initial schema
 
-Revision ID: e3a916c5c8fa
+Revision ID: 8b0b4a8f5c3d
 Revises: 
-Create Date: 2026-11-21 21:22:20.759697
+Create Date: 2026-11-21 22:42:45.351767
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 import forum.dbtypes  # noqa: F401  (custom column types used below)
+from forum.search.backends import backend_for as search_backend_for
 
 import forum.dbtypes  # noqa: F401  (custom column types used below)
+from forum.search.backends import backend_for as search_backend_for
 
 
 # revision identifiers, used by Alembic.
-revision = 'e3a916c5c8fa'
+revision = '8b0b4a8f5c3d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -88,6 +90,12 @@ def upgrade():
     sa.Column('status', sa.Enum('active', 'silenced', 'suspended', 'deleted', name='account_status'), nullable=False),
     sa.Column('about', sa.String(length=500), nullable=False),
     sa.Column('reputation', sa.Integer(), nullable=False),
+    sa.Column('digest_opt_in', sa.Boolean(), nullable=False),
+    sa.Column('last_digest_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('practitioner_label', sa.String(length=120), nullable=False),
+    sa.Column('verified_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('verified_until', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('collapsed_topics', sa.JSON(), nullable=False),
     sa.Column('session_token', sa.String(length=32), nullable=False),
     sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deleted_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
@@ -112,20 +120,6 @@ def upgrade():
         batch_op.create_index('ix_audit_log_created', ['created_at'], unique=False)
         batch_op.create_index('ix_audit_log_target', ['target_type', 'target_id'], unique=False)
 
-    op.create_table('notifications',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('message', sa.Text(), nullable=False),
-    sa.Column('link', sa.String(length=300), nullable=False),
-    sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('read_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
-    )
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at', 'created_at'], unique=False)
-
     op.create_table('posts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('question', 'answer', 'comment', name='post_kind'), nullable=False),
@@ -141,9 +135,11 @@ def upgrade():
     sa.Column('answer_count', sa.Integer(), nullable=False),
     sa.Column('accepted_answer_id', sa.Integer(), nullable=True),
     sa.Column('has_practitioner_answer', sa.Boolean(), nullable=False),
+    sa.Column('practitioner_requested', sa.Boolean(), nullable=False),
     sa.Column('revision_count', sa.Integer(), nullable=False),
     sa.Column('safety', sa.JSON(), nullable=True),
     sa.Column('content_note', sa.String(length=200), nullable=True),
+    sa.Column('noindex', sa.Boolean(), nullable=False),
     sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('edited_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_activity_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
@@ -157,12 +153,38 @@ def upgrade():
     )
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.create_index('ix_posts_author_created', ['author_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_posts_hidden', ['id', 'status', 'deleted_at'], unique=False, sqlite_where=sa.text("status <> 'published' OR deleted_at IS NOT NULL"), postgresql_where=sa.text("status <> 'published' OR deleted_at IS NOT NULL"))
         batch_op.create_index('ix_posts_list_activity', ['kind', 'status', 'last_activity_at'], unique=False)
         batch_op.create_index('ix_posts_list_created', ['kind', 'status', 'created_at'], unique=False)
         batch_op.create_index('ix_posts_list_score', ['kind', 'status', 'score'], unique=False)
         batch_op.create_index('ix_posts_list_unanswered', ['kind', 'status', 'deleted_at', 'answer_count', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_question_id'), ['question_id'], unique=False)
+
+    op.create_table('practitioner_applications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('specialties', sa.String(length=300), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'approved', 'rejected', name='application_status'), nullable=False),
+    sa.Column('renewal', sa.Boolean(), nullable=False),
+    sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decision_reason', sa.String(length=1000), nullable=False),
+    sa.Column('profession', sa.Enum('psychologist', 'psychiatrist', 'lcsw', 'lpc', 'lmft', 'counsellor', 'other', name='practitioner_profession'), nullable=False),
+    sa.Column('profession_other', sa.String(length=60), nullable=False),
+    sa.Column('licence_number', sa.String(length=60), nullable=False),
+    sa.Column('jurisdiction', sa.String(length=80), nullable=False),
+    sa.Column('region', sa.String(length=100), nullable=False),
+    sa.Column('website', sa.String(length=200), nullable=False),
+    sa.Column('statement', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_practitioner_applications_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_practitioner_applications_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practitioner_applications'))
+    )
+    with op.batch_alter_table('practitioner_applications', schema=None) as batch_op:
+        batch_op.create_index('ix_practitioner_applications_user', ['user_id', 'created_at'], unique=False)
+        batch_op.create_index('uq_practitioner_applications_pending', ['user_id'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
     op.create_table('review_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -227,6 +249,23 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_safety_rules')),
     sa.UniqueConstraint('rule_id', name=op.f('uq_safety_rules_rule_id'))
     )
+    op.create_table('announcements',
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_announcements_post_id_posts')),
+    sa.PrimaryKeyConstraint('post_id', name=op.f('pk_announcements'))
+    )
+    op.create_table('bookmarks',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_bookmarks_post_id_posts')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_bookmarks_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', 'post_id', name=op.f('pk_bookmarks'))
+    )
+    with op.batch_alter_table('bookmarks', schema=None) as batch_op:
+        batch_op.create_index('ix_bookmarks_user_created', ['user_id', 'created_at'], unique=False)
+
     op.create_table('flags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -246,6 +285,41 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_flags_post_id'), ['post_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_flags_user_id'), ['user_id'], unique=False)
 
+    op.create_table('follows',
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['question_id'], ['posts.id'], name=op.f('fk_follows_question_id_posts')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_follows_user_id_users')),
+    sa.PrimaryKeyConstraint('question_id', 'user_id', name=op.f('pk_follows'))
+    )
+    with op.batch_alter_table('follows', schema=None) as batch_op:
+        batch_op.create_index('ix_follows_user_created', ['user_id', 'created_at'], unique=False)
+
+    op.create_table('mentions',
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_mentions_post_id_posts')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_mentions_user_id_users')),
+    sa.PrimaryKeyConstraint('post_id', 'user_id', name=op.f('pk_mentions'))
+    )
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=300), nullable=False),
+    sa.Column('created_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('post_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_notifications_post_id_posts')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at', 'created_at'], unique=False)
+
     op.create_table('post_tags',
     sa.Column('post_id', sa.Integer(), nullable=False),
     sa.Column('tag_id', sa.Integer(), nullable=False),
@@ -256,6 +330,23 @@ def upgrade():
     with op.batch_alter_table('post_tags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_post_tags_tag_id'), ['tag_id'], unique=False)
 
+    op.create_table('practitioner_profiles',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoke_reason', sa.String(length=1000), nullable=False),
+    sa.Column('updated_at', forum.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('profession', sa.Enum('psychologist', 'psychiatrist', 'lcsw', 'lpc', 'lmft', 'counsellor', 'other', name='practitioner_profession'), nullable=False),
+    sa.Column('profession_other', sa.String(length=60), nullable=False),
+    sa.Column('licence_number', sa.String(length=60), nullable=False),
+    sa.Column('jurisdiction', sa.String(length=80), nullable=False),
+    sa.Column('region', sa.String(length=100), nullable=False),
+    sa.Column('website', sa.String(length=200), nullable=False),
+    sa.Column('statement', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['practitioner_applications.id'], name=op.f('fk_practitioner_profiles_application_id_practitioner_applications')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_practitioner_profiles_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_practitioner_profiles'))
+    )
     op.create_table('review_reasons',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -285,6 +376,23 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_revisions')),
     sa.UniqueConstraint('post_id', 'number', name='uq_revisions_post_number')
     )
+    op.create_table('search_documents',
+    sa.Column('post_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_search_documents_post_id_posts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['posts.id'], name=op.f('fk_search_documents_question_id_posts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('post_id', name=op.f('pk_search_documents'))
+    )
+    with op.batch_alter_table('search_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_documents_question_id'), ['question_id'], unique=False)
+
+    # The full-text objects beside search_documents (FTS5 table and triggers on SQLite, a tsvector
+    # column and GIN index on PostgreSQL) are raw DDL the models create in an after_create event.
+    for statement in search_backend_for(op.get_bind().dialect.name).CREATE:
+        op.execute(statement)
+
     op.create_table('votes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -300,29 +408,63 @@ def upgrade():
     with op.batch_alter_table('votes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_votes_user_id'), ['user_id'], unique=False)
 
+    op.create_table('practitioner_specialties',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['practitioner_profiles.user_id'], name=op.f('fk_practitioner_specialties_user_id_practitioner_profiles')),
+    sa.PrimaryKeyConstraint('user_id', 'name', name=op.f('pk_practitioner_specialties'))
+    )
+    with op.batch_alter_table('practitioner_specialties', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practitioner_specialties_name'), ['name'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('practitioner_specialties', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practitioner_specialties_name'))
+
+    op.drop_table('practitioner_specialties')
     with op.batch_alter_table('votes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_votes_user_id'))
 
     op.drop_table('votes')
+    for statement in search_backend_for(op.get_bind().dialect.name).DROP:
+        op.execute(statement)
+    with op.batch_alter_table('search_documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_search_documents_question_id'))
+
+    op.drop_table('search_documents')
     op.drop_table('revisions')
     with op.batch_alter_table('review_reasons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_reasons_item_id'))
 
     op.drop_table('review_reasons')
+    op.drop_table('practitioner_profiles')
     with op.batch_alter_table('post_tags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_post_tags_tag_id'))
 
     op.drop_table('post_tags')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_unread')
+
+    op.drop_table('notifications')
+    op.drop_table('mentions')
+    with op.batch_alter_table('follows', schema=None) as batch_op:
+        batch_op.drop_index('ix_follows_user_created')
+
+    op.drop_table('follows')
     with op.batch_alter_table('flags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_flags_user_id'))
         batch_op.drop_index(batch_op.f('ix_flags_post_id'))
 
     op.drop_table('flags')
+    with op.batch_alter_table('bookmarks', schema=None) as batch_op:
+        batch_op.drop_index('ix_bookmarks_user_created')
+
+    op.drop_table('bookmarks')
+    op.drop_table('announcements')
     op.drop_table('safety_rules')
     op.drop_table('safety_rule_revisions')
     with op.batch_alter_table('review_items', schema=None) as batch_op:
@@ -332,6 +474,11 @@ def downgrade():
         batch_op.drop_index('ix_review_items_deadline')
 
     op.drop_table('review_items')
+    with op.batch_alter_table('practitioner_applications', schema=None) as batch_op:
+        batch_op.drop_index('uq_practitioner_applications_pending', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
+        batch_op.drop_index('ix_practitioner_applications_user')
+
+    op.drop_table('practitioner_applications')
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_posts_question_id'))
         batch_op.drop_index(batch_op.f('ix_posts_parent_id'))
@@ -339,13 +486,10 @@ def downgrade():
         batch_op.drop_index('ix_posts_list_score')
         batch_op.drop_index('ix_posts_list_created')
         batch_op.drop_index('ix_posts_list_activity')
+        batch_op.drop_index('ix_posts_hidden', sqlite_where=sa.text("status <> 'published' OR deleted_at IS NOT NULL"), postgresql_where=sa.text("status <> 'published' OR deleted_at IS NOT NULL"))
         batch_op.drop_index('ix_posts_author_created')
 
     op.drop_table('posts')
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index('ix_notifications_user_unread')
-
-    op.drop_table('notifications')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_log_target')
         batch_op.drop_index('ix_audit_log_created')

@@ -1,0 +1,1 @@
+"""Community: follows, bookmarks and @mentions, and the notifications that Q&A activity sends."""

@@ -1,0 +1,1 @@
+"""Practitioners: applications, verification and its renewal, public profiles and the directory."""

@@ -1,0 +1,1 @@
+"""Tests of follows, bookmarks, community notifications (answers, comments, accepts, mentions) and the digest."""
