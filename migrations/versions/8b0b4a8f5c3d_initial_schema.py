@@ -11,9 +11,6 @@ import sqlalchemy as sa
 import forum.dbtypes  # noqa: F401  (custom column types used below)
 from forum.search.backends import backend_for as search_backend_for
 
-import forum.dbtypes  # noqa: F401  (custom column types used below)
-from forum.search.backends import backend_for as search_backend_for
-
 
 # revision identifiers, used by Alembic.
 revision = '8b0b4a8f5c3d'
