@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from forum.safety import Ruleset, compile_ruleset, default_ruleset, normalise, scan  # noqa: E402
+from forum.safety import Ruleset, compile_ruleset, load_default_rules, normalise, scan  # noqa: E402
 from forum.safety.patterns import Trie, phrase_paths  # noqa: E402
 
 DEV_CORPUS = ROOT.parent / "shared" / "safety" / "dev_corpus.jsonl"
@@ -34,29 +34,29 @@ def load(path: Path) -> list[dict]:
 
 def corpus_metrics(rows: list[dict], show_misses: bool) -> None:
     """Per-class recall, risk recall and false-positive rate, as the acceptance bars define them."""
-    actions = {row["id"]: scan(row["text"]).action for row in rows}
+    rows = [row | {"action": scan(row["text"]).action} for row in rows]  # by row: ids need not be unique
     by_class = {label: [row for row in rows if row["expect"] == label] for label in ("urgent", "review", "none")}
 
     def rate(label: str, good: Callable[[str], bool]) -> str:
         group = by_class[label]
-        hits = sum(good(actions[row["id"]]) for row in group)
+        hits = sum(good(row["action"]) for row in group)
         return f"{hits / len(group):.3f} ({hits}/{len(group)})" if group else "n/a"
 
     risky = by_class["urgent"] + by_class["review"]
-    risk_hits = sum(actions[row["id"]] != "allow" for row in risky)
+    risk_hits = sum(row["action"] != "allow" for row in risky)
     print(f"  urgent recall (urgent -> urgent):          {rate('urgent', lambda action: action == 'urgent')}")
     print(f"  review recall (review -> review/urgent):   {rate('review', lambda action: action != 'allow')}")
     print(f"  risk recall (urgent+review -> flagged):    {risk_hits / len(risky):.3f} ({risk_hits}/{len(risky)})")
     print(f"  none kept (none -> allow):                 {rate('none', lambda action: action == 'allow')}")
-    false_positives = sum(actions[row["id"]] != "allow" for row in by_class["none"])
+    false_positives = sum(row["action"] != "allow" for row in by_class["none"])
     print(f"  false-positive rate (none -> flagged):     {false_positives / len(by_class['none']):.3f}")
-    misses = [row for row in rows if not _correct(row["expect"], actions[row["id"]])]
+    misses = [row for row in rows if not _correct(row["expect"], row["action"])]
     if not show_misses:
         print(f"  misses: {len(misses)} (texts not shown)")
         return
     print(f"  misses: {len(misses)}")
     for row in misses:
-        print(f"    {row['id']} expected {row['expect']}, got {actions[row['id']]}: {row['text'][:100]!r}")
+        print(f"    {row.get('id')} expected {row['expect']}, got {row['action']}: {row['text'][:100]!r}")
 
 
 def _correct(expected: str, action: str) -> bool:
@@ -136,6 +136,9 @@ def speed(label: str, posts: list[str], ruleset: Ruleset) -> None:
 
 
 def main() -> None:
+    started = time.perf_counter()  # first, while nothing is cached; scan() reuses this compiled ruleset
+    ruleset = compile_ruleset(load_default_rules())
+    compile_seconds = time.perf_counter() - started
     rows = load(DEV_CORPUS)
     print(f"dev corpus ({DEV_CORPUS}, {len(rows)} posts):")
     corpus_metrics(rows, show_misses=True)
@@ -143,9 +146,7 @@ def main() -> None:
         holdout = load(HOLDOUT_CORPUS)
         print(f"holdout corpus ({len(holdout)} posts):")
         corpus_metrics(holdout, show_misses=False)
-    started = time.perf_counter()
-    ruleset = compile_ruleset(default_ruleset().rules)
-    print(f"default ruleset: {len(ruleset.rules)} rules, compiled in {time.perf_counter() - started:.2f} s")
+    print(f"default ruleset: {len(ruleset.rules)} rules, compiled in {compile_seconds:.2f} s")
     scan("warm up", ruleset)
     print(f"speed (best of {ROUNDS} rounds per post):")
     speed("typical posts", make_posts(rows, typical=True, seed=1), ruleset)

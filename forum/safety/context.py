@@ -92,7 +92,8 @@ def assess(text: str, ruleset: Ruleset) -> list[Assessment]:
         return []
     reader = _Reader(text, ruleset, [hit[:2] for hit in active + shadow])
     results = [reader.assess(rule, start, end, log_only=False) for start, end, rules in active for rule in rules]
-    _corroborate(results)
+    for result in _corroborate(results):
+        reader.converge(result)
     results += [reader.assess(rule, start, end, log_only=True) for start, end, rules in shadow for rule in rules]
     return results
 
@@ -111,17 +112,20 @@ def _outermost(hits: list[tuple[int, int, tuple[Rule, ...]]]) -> list[tuple[int,
     return kept
 
 
-def _corroborate(results: list[Assessment]) -> None:
+def _corroborate(results: list[Assessment]) -> list[Assessment]:
     """Indicator rules (base severity none) flag only in company: two distinct ones in a category make
-    each of them routine, e.g. a price and "DM me" in one post."""
+    each of them routine, e.g. a price and "DM me" in one post. Returns those it raised."""
     indicators: dict[str, list[Assessment]] = {}
     for result in results:
         if result.rule.severity == "none" and not _NEUTRALISING.intersection(result.cues):
             indicators.setdefault(result.rule.category, []).append(result)
+    raised: list[Assessment] = []
     for group in indicators.values():
         if len({result.rule.id for result in group}) >= 2:
             for result in group:
                 result.severity = "routine"
+            raised += group
+    return raised
 
 
 class _Reader:
@@ -132,16 +136,25 @@ class _Reader:
         self.hotlines = ruleset.hotlines
         self.sentences = _sentences(text)
         self.sentence_starts = [start for start, _ in self.sentences]
-        first = self._window(min(start for start, _ in spans))[0]
-        last = self._window(max(end for _, end in spans) - 1)[1]
         pseudo: list[CueMatch] = []
         self.cues: dict[str, list[CueMatch]] = {}
-        for start, end, kinds in ruleset.cues.find(text, first, last):
-            for kind in kinds:
-                cue = CueMatch(kind, start, end)
-                (pseudo if kind == "pseudo" else self.cues.setdefault(kind, [])).append(cue)
+        for low, high in self._windows(spans):  # cues are only read near hits, so only looked for there
+            for start, end, kinds in ruleset.cues.find(text, low, high):
+                for kind in kinds:
+                    cue = CueMatch(kind, start, end)
+                    (pseudo if kind == "pseudo" else self.cues.setdefault(kind, [])).append(cue)
         self._drop_pseudo_and_negated(pseudo)
         self.cue_starts = {kind: [cue.start for cue in cues] for kind, cues in self.cues.items()}
+
+    def _windows(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The windows around the hits, overlapping ones merged, in order."""
+        merged: list[tuple[int, int]] = []
+        for low, high in sorted(self._window(start) for start, _ in spans):
+            if merged and low <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+            else:
+                merged.append((low, high))
+        return merged
 
     def _sentence(self, position: int) -> tuple[int, int]:
         return self.sentences[max(bisect_right(self.sentence_starts, position) - 1, 0)]
@@ -179,16 +192,27 @@ class _Reader:
         starts = self.cue_starts.get(kind, [])
         return [cue for cue in self.cues.get(kind, [])[:bisect_left(starts, end)] if cue.end > start]
 
+    def _signals(self, start: int, end: int) -> tuple[list[CueMatch], bool]:
+        """Escalating cues around a hit, and whether a protective factor is there too."""
+        low, high = self._window(start)
+        signals = [cue for kind in ESCALATORS for cue in self._find(kind, low, high, start, end)]
+        return signals, bool(self._find("protective", low, high, start, end))
+
+    def converge(self, result: Assessment) -> None:
+        """A corroborated indicator in a crisis category, read against the signals around it."""
+        if result.rule.category in CRISIS_CATEGORIES and "historical" not in result.cues:
+            _converge(result, *self._signals(result.start, result.end))
+
     def _idioms(self, start: int, end: int) -> list[CueMatch]:
         """Idioms overlapping a hit, except those the rule deliberately spells out around more words
         ("wouldn't care if I got hit by a bus" holds the idiom "hit by a bus")."""
         return [cue for cue in self._overlapping("idiom", start, end)
                 if not (start <= cue.start and cue.end <= end and end - start > cue.end - cue.start)]
 
-    def _subject(self, start: int) -> set[str]:
-        """The two words before a position in its clause (where "I" would sit in "I want to die")."""
-        clause = _CLAUSE_PUNCTUATION.split(self.text[max(start - 40, 0):start])[-1]
-        return set(_WORD.findall(clause)[-2:])
+    def _subject(self, start: int, words: int = 2) -> set[str]:
+        """The last few words before a position in its clause (where "I" would sit in "I want to die")."""
+        clause = _CLAUSE_PUNCTUATION.split(self.text[max(start - 60, 0):start])[-1]
+        return set(_WORD.findall(clause)[-words:])
 
     def _near(self, start: int, end: int, words: int) -> bool:
         """True when at most `words` words separate the two positions, all in one clause."""
@@ -207,7 +231,7 @@ class _Reader:
 
     def assess(self, rule: Rule, start: int, end: int, log_only: bool) -> Assessment:
         """Read one hit: idioms, resources and negation first, then history and who it is about, then
-        escalation, and last general framing (which never overrules urgent signals)."""
+        general framing, and last escalation."""
         result = Assessment(rule, start, end, rule.severity, log_only)
         if rule.category == "personal_info" and re.sub(r"\D", "", self.text[start:end]) in self.hotlines:
             result.apply([CueMatch("resource", start, end)], "none")
@@ -243,21 +267,30 @@ class _Reader:
             gone = other_person or past[0].kind == "recovered"
             result.apply(past[:1], "none" if gone else _lower(result.severity))
 
-        if rule.category in CRISIS_CATEGORIES and result.severity in ("elevated", "high"):
-            intents = [cue for cue in self._find("intent", sentence_start, start, start, end)
-                       if self._near(cue.end, start, INTENT_REACH)]
-            signals = [cue for kind in ESCALATORS for cue in self._find(kind, window_start, window_end, start, end)]
-            protected = bool(self._find("protective", window_start, window_end, start, end))
-            _escalate(result, intents[-1:], signals, (sentence_start, sentence_end), protected)
-
-        speaking_for_self = bool(words & _FIRST_PERSON or self._subject(start) & _SUBJECT_RESTART)
+        # Speaking in general terms ("if someone tells you they have a plan") is not a report of risk, so
+        # it is read before the signals that would escalate a report; it never hides an urgent phrase.
+        speaking_for_self = bool(words & _FIRST_PERSON or self._subject(start, 4) & _SUBJECT_RESTART)
         framable = rule.category in _FRAMED_CATEGORIES and not speaking_for_self
         if framable and _RANK[result.severity] <= _RANK["elevated"]:
             framing = (self._find("framing", sentence_start, sentence_end, start, start)  # may include the hit
                        + self._find("speaker", window_start, window_end, start, end))
             if framing:
                 result.apply(framing[:1], "none")
+                return result
+
+        if rule.category in CRISIS_CATEGORIES and result.severity in ("elevated", "high"):
+            intents = [cue for cue in self._find("intent", sentence_start, start, start, end)
+                       if self._near(cue.end, start, INTENT_REACH)]
+            signals, protected = self._signals(start, end)
+            _escalate(result, intents[-1:], signals, (sentence_start, sentence_end), protected)
         return result
+
+
+def _converge(result: Assessment, signals: list[CueMatch], protected: bool) -> None:
+    """Warning signs that each say little ("I've given my guitar away", "I'm at peace with it") are high
+    when, corroborated, they meet two kinds of signal: a plan and a date, say."""
+    if not protected and len({cue.kind for cue in signals}) >= 2:
+        result.apply(signals, "high")
 
 
 def _escalate(result: Assessment, intent: list[CueMatch], signals: list[CueMatch], sentence: tuple[int, int],

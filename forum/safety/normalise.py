@@ -23,6 +23,7 @@ CONFUSABLES: dict[str, str] = {
     "α": "a", "β": "b", "ϲ": "c", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
     "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y", "μ": "u",
     "օ": "o", "ս": "u", "ı": "i", "ɑ": "a", "ɡ": "g", "ɩ": "i",
+    "σ": "c",  # the lunate sigma "ϲ" (a "c" lookalike) case-folds to "σ"
 }
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 
@@ -52,12 +53,21 @@ _SEPARATORS = frozenset(' \t\r\f\v"-')
 _SEPARATOR_HINT = re.compile(r'[\t\r\f\v"-]|  ')  # a lone space is already right
 
 # Letters split by single spaces (three or more of them) or by dots, dashes or asterisks (two or more).
-_SPACED_RUN = re.compile(r" ([a-z0-9](?: [a-z0-9]){2,})(?![\w']|[.*-][a-z0-9])")
-_SPLIT_HINT = re.compile(r"[.*-](?<=[a-z0-9][.*-])(?=[a-z0-9])")
+_SPACED_RUN = re.compile(r" ([a-z0-9](?: [a-z0-9]){2,})(?![\w']|[.*_~/-][a-z0-9])")
+_SPLIT_HINT = re.compile(r"[.*_~/-](?<=[a-z0-9][.*_~/-])(?=[a-z0-9])")
+
+
+# Latin letters NFKC leaves alone: small capitals ("ᴋɪʟʟ") and regional-indicator symbols ("🇰🇮🇱🇱").
+_LATIN_FORMS: dict[str, str] = {
+    **dict(zip("ᴀʙᴄᴅᴇꜰғɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ", "abcdeffghijklmnopqrstuvwyz", strict=True)),
+    **{chr(0x1F1E6 + index): chr(ord("a") + index) for index in range(26)},
+}
 
 
 def _fold_char(char: str) -> str:
     """One character as the matcher sees it: NFKC, case-folded, without accents and invisible characters."""
+    if char in _LATIN_FORMS:
+        return _LATIN_FORMS[char]
     if char in _PUNCTUATION:
         return _PUNCTUATION[char]
     if char in _INVISIBLE:
@@ -145,8 +155,14 @@ class Normalised:
         drops = sorted(_squeezed(runs, keep=1) + [(i, i + 1) for i in _positions(joined, "'")])
         squeezed, squeeze_map = _delete(joined, drops)
         unleeted, leet_map = undo_leetspeak(squeezed, collapse=True)
+        resqueeze_map = None
+        if unleeted is not squeezed:
+            # "bl0od" only now reads "blood", which the stream spells "blod". Runs of "i" stay: one of
+            # them may be a "1" standing for "l" ("fee1ing").
+            runs = [run for run in letter_runs(unleeted) if unleeted[run[0]] != "i"]
+            unleeted, resqueeze_map = _delete(unleeted, _squeezed(runs, keep=1))
         self.match_text, space_map = single_spaced(unleeted)
-        self._match_maps = [*maps, squeeze_map, leet_map, space_map]
+        self._match_maps = [*maps, squeeze_map, leet_map, resqueeze_map, space_map]
 
     @cached_property
     def _readable(self) -> tuple[str, list[OffsetMap | None]]:
@@ -272,13 +288,17 @@ def fold_confusables(text: str) -> str:
 def join_split_letters(text: str) -> tuple[str, OffsetMap | None]:
     """Join "s u i c i d e", "k.i.l.l" and "e-n-d"; ordinary words ("I", "a") are never joined.
 
-    Spaced runs need three single letters, runs split by dots, dashes or asterisks two; a run needs at
-    least two letters (digits may take part, so "s u 1 c 1 d e" joins before leetspeak is undone).
+    Spaced runs need three single letters, runs split by dots, dashes, asterisks, underscores, tildes or
+    slashes two; a run needs at
+    least two letters (digits may take part, so "s u 1 c 1 d e" joins before leetspeak is undone). A
+    spaced run keeps a final "i" apart, as English words rarely end in one and "I" starts many clauses.
     """
     drops: list[int] = []
     for match in _SPACED_RUN.finditer(" " + text):
         start, end = match.span(1)
-        if sum(c.isalpha() for c in match.group(1)) >= 2:
+        if end - start >= 7 and match.group(1).endswith(" i"):  # "t o m o r r o w I won't": "I" is a word
+            end -= 2
+        if sum(c.isalpha() for c in text[start - 1:end - 1]) >= 2:
             drops.extend(range(start, end - 1, 2))  # in `text` the run starts one earlier
     scanned = 0
     for hint in _SPLIT_HINT.finditer(text):
@@ -294,6 +314,9 @@ def join_split_letters(text: str) -> tuple[str, OffsetMap | None]:
             continue
         if sum(c.isalpha() for c in text[start:end]) >= 2:
             drops.extend(range(start + 1, end, 2))
+            if end < len(text) and text[end] == text[separator] and text[end] != "." or (
+                    text[end:end + 1] == "." and text[end + 1:end + 2] in ("", " ")):
+                drops.append(end)  # the closing separator too: "k.i.l.l. myself", "k*i*l*l*"
     drops.sort()
     return _delete(text, [(p, p + 1) for p in drops])
 
@@ -336,7 +359,7 @@ def _leet_tokens(text: str) -> list[tuple[int, int]]:
         last_end = end
         while start < end and text[start] in "!@":
             start += 1
-        while end > start and text[end - 1] in "!$":
+        while end > start and text[end - 1] == "!":  # "help!" ends a sentence; "thought$" is leetspeak
             end -= 1
         if not _keeps_symbols(text, start, end):
             spans.append((start, end))

@@ -259,7 +259,9 @@ def _attaches(item: Any) -> bool:
 def _word_pieces(word: str) -> list[str]:
     """One regex piece per letter of a word in matching-stream form: doubles and apostrophes folded away;
     "l" also accepts "i" (leetspeak "1", "|"), and the first inner vowel accepts "*" (censoring hides one
-    vowel: "k*ll", "s*icide")."""
+    vowel: "k*ll", "s*icide"). The word "to" also accepts "2"."""
+    if word == "to":
+        return ["(?:to|2)"]  # text-speak: "want 2 die"
     wildcard = word.endswith("*") and len(word) > 1
     text = word[:-1] if wildcard else word
     core = match_form(text) if any(char.isalnum() for char in text) else fold(text)[0]

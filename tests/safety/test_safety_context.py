@@ -48,6 +48,11 @@ def test_an_idiom_that_covers_a_rule_hit_is_reported_as_the_reason():
     assert "idiom" in cues_of(verdict)
 
 
+def test_a_rule_that_spells_out_more_than_an_idiom_holds_keeps_its_hit():
+    assert scan("I got hit by a car on my bike last week.").action == "allow"
+    assert scan("I wouldn't care if I got hit by a bus.").action == "review"
+
+
 def test_resources_and_general_explanations_are_allowed():
     assert "resource" in cues_of(scan("We raised money for a suicide prevention charity."))
     assert scan("Therapist here. Self-harm is often a way of managing overwhelming feelings.").action == "allow"
@@ -117,6 +122,13 @@ def test_an_accident_explains_an_injury():
 def test_weak_indicators_only_count_in_pairs():
     assert scan("DM me if you want to chat about CBT books.").action == "allow"
     assert scan("Only $299 for my full coaching program, DM me!").action == "review"
+
+
+def test_corroborated_warning_signs_with_a_plan_and_a_date_are_urgent():
+    assert scan("I gave away my guitar to my nephew.").action == "allow"
+    verdict = scan("I've given away my guitar, written a will, and I'm at peace with it. Saturday is the day.")
+    assert verdict.action == "urgent"
+    assert {"plan", "timing"} <= cues_of(verdict)
 
 
 def test_third_person_reports_of_imminent_risk_are_urgent():

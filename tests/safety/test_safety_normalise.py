@@ -17,6 +17,10 @@ def test_fold_applies_nfkc_and_case_folding():
     assert fold("ＫＩＬＬ Straße ＳＵＩＣＩＤＥ")[0] == "kill strasse suicide"
 
 
+def test_fold_reads_small_capitals_and_regional_indicator_letters():
+    assert fold("ᴋɪʟʟ \U0001f1f0\U0001f1ee\U0001f1f1\U0001f1f1")[0] == "kill kill"
+
+
 def test_fold_strips_accents():
     assert fold("café naïve Zoë")[0] == "cafe naive zoe"
 
@@ -28,6 +32,7 @@ def test_fold_removes_invisible_format_characters(invisible):
 
 def test_confusable_letters_fold_to_latin_inside_latin_words():
     assert fold_confusables("kіll suісіdе kιll") == "kill suicide kill"  # Cyrillic і, с, е; Greek ι
+    assert normalise("ϲlιмbed раraϲetaмоl").match_text == "climbed paracetamol"  # lunate sigma ϲ as "c"
 
 
 def test_words_written_wholly_in_cyrillic_are_left_alone():
@@ -36,7 +41,7 @@ def test_words_written_wholly_in_cyrillic_are_left_alone():
 
 @pytest.mark.parametrize(("written", "read"), [
     ("su1c1de", "suicide"), ("k1ll", "kill"), ("m3ds", "meds"), ("$uicide", "suicide"), ("thr0w", "throw"),
-    ("k!ll", "kill"), ("d13", "die"), ("w1sh", "wish"),
+    ("k!ll", "kill"), ("d13", "die"), ("w1sh", "wish"), ("thought$", "thoughts"),
 ])
 def test_leetspeak_is_undone_inside_words_that_mix_letters_and_digits(written, read):
     assert undo_leetspeak(written)[0] == read
@@ -53,6 +58,8 @@ def test_numbers_codes_and_addresses_keep_their_characters(text):
 @pytest.mark.parametrize(("written", "read"), [
     ("s u i c i d e", "suicide"), ("k.i.l.l", "kill"), ("e-n-d it", "end it"), ("s*u*i*c*i*d*e", "suicide"),
     ("k.i.l.l.i.n.g m.y.s.e.l.f", "killing myself"), ("s.h relapse", "sh relapse"),
+    ("by t o m o r r o w i will", "by tomorrow i will"), ("k_i_l_l", "kill"), ("k/i/l/l", "kill"), ("k~i~l~l", "kill"),
+    ("k.i.l.l. me", "kill me"),
 ])
 def test_letters_split_by_spaces_dots_dashes_or_asterisks_are_joined(written, read):
     assert join_split_letters(written)[0] == read
@@ -72,6 +79,11 @@ def test_repeats_of_three_or_more_are_squeezed_to_two_in_the_readable_stream():
 def test_the_matching_stream_also_folds_doubles_apostrophes_and_separators():
     normalised = normalise("I don't  feel   self-harm-free, \"kill\" - it")
     assert normalised.match_text == "i dont fel self harm fre, kil,it"
+
+
+def test_doubles_that_leetspeak_reveals_are_folded_in_the_matching_stream_too():
+    assert normalise("bl0od sho0t").match_text == "blod shot"
+    assert normalise("fee1ing").match_text == "feiing"  # the "1" may be an "l": rules read "l" as "[li]"
 
 
 def test_spaced_dashes_become_clause_breaks_and_other_separators_single_spaces():

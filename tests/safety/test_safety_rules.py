@@ -64,6 +64,10 @@ def test_number_tokens():
     assert hit_rules("took three pills", rule("took # pills")) == ["test.rule"]
 
 
+def test_the_word_to_also_matches_its_text_speak_digit():
+    assert hit_rules("i want 2 die", rule("want to die")) == ["test.rule"]
+
+
 def test_a_dollar_requires_the_end_of_a_clause():
     pay = rule("is going to pay $", category="harm_to_others")
     assert hit_rules("he is going to pay.", pay) == ["test.rule"]
