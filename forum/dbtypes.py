@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +30,8 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def value_enum(cls, name: str) -> Enum:
+    """A database enum of a StrEnum's values (not its member names), named for PostgreSQL."""
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])

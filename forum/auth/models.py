@@ -6,10 +6,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Enum, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.dbtypes import UTCDateTime, utcnow
+from forum.dbtypes import UTCDateTime, utcnow, value_enum
 from forum.extensions import db
 
 
@@ -50,14 +50,14 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)  # lower-case
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", values_callable=lambda e: [m.value for m in e]),
+        value_enum(Role, "role"),
         default=Role.MEMBER,
     )
     crisis_reviewer: Mapped[bool] = mapped_column(default=False)
     # On-call crisis reviewers get e-mail alerts for imminent and overdue crisis items.
     on_call: Mapped[bool] = mapped_column(default=False)
     status: Mapped[AccountStatus] = mapped_column(
-        Enum(AccountStatus, name="account_status", values_callable=lambda e: [m.value for m in e]),
+        value_enum(AccountStatus, "account_status"),
         default=AccountStatus.ACTIVE,
     )
     about: Mapped[str] = mapped_column(String(500), default="")

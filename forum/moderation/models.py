@@ -3,16 +3,12 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.auth.models import User
-from forum.dbtypes import UTCDateTime, utcnow
+from forum.dbtypes import UTCDateTime, utcnow, value_enum
 from forum.extensions import db
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 class Queue(enum.StrEnum):
@@ -75,8 +71,8 @@ class ReviewItem(db.Model):
     target_type: Mapped[str] = mapped_column(String(20))  # "post", "user", "application"
     target_id: Mapped[int]
     subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    queue: Mapped[Queue] = mapped_column(_enum(Queue, "review_queue"))
-    status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus, "review_status"), default=ItemStatus.OPEN)
+    queue: Mapped[Queue] = mapped_column(value_enum(Queue, "review_queue"))
+    status: Mapped[ItemStatus] = mapped_column(value_enum(ItemStatus, "review_status"), default=ItemStatus.OPEN)
     priority: Mapped[int] = mapped_column(default=0)
     severity: Mapped[str] = mapped_column(String(10), default="none")
     categories: Mapped[list] = mapped_column(JSON, default=list)
@@ -105,7 +101,7 @@ class ReviewReason(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id"), index=True)
-    kind: Mapped[ReasonKind] = mapped_column(_enum(ReasonKind, "reason_kind"))
+    kind: Mapped[ReasonKind] = mapped_column(value_enum(ReasonKind, "reason_kind"))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -120,7 +116,7 @@ class Flag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    reason: Mapped[FlagReason] = mapped_column(_enum(FlagReason, "flag_reason"))
+    reason: Mapped[FlagReason] = mapped_column(value_enum(FlagReason, "flag_reason"))
     note: Mapped[str] = mapped_column(String(500), default="")
     item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
     outcome: Mapped[str | None] = mapped_column(String(30))

@@ -7,16 +7,12 @@ these tables hold the full profile, loaded only on profile, directory and review
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.auth.models import User
-from forum.dbtypes import UTCDateTime, utcnow
+from forum.dbtypes import UTCDateTime, utcnow, value_enum
 from forum.extensions import db
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 class Profession(enum.StrEnum):
@@ -59,7 +55,7 @@ class ApplicationStatus(enum.StrEnum):
 class _Credentials:
     """The fields an application asks for and a profile shows."""
 
-    profession: Mapped[Profession] = mapped_column(_enum(Profession, "practitioner_profession"))
+    profession: Mapped[Profession] = mapped_column(value_enum(Profession, "practitioner_profession"))
     profession_other: Mapped[str] = mapped_column(String(60), default="")
     licence_number: Mapped[str] = mapped_column(String(60))
     jurisdiction: Mapped[str] = mapped_column(String(80))
@@ -99,7 +95,7 @@ class PractitionerApplication(_Credentials, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     specialties: Mapped[str] = mapped_column(String(300))  # normalised names, comma-separated
     status: Mapped[ApplicationStatus] = mapped_column(
-        _enum(ApplicationStatus, "application_status"), default=ApplicationStatus.PENDING
+        value_enum(ApplicationStatus, "application_status"), default=ApplicationStatus.PENDING
     )
     renewal: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -24,12 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.auth.models import Role, User
-from forum.dbtypes import UTCDateTime, utcnow
+from forum.dbtypes import UTCDateTime, utcnow, value_enum
 from forum.extensions import db
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 class PostKind(enum.StrEnum):
@@ -77,7 +72,7 @@ class Post(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[PostKind] = mapped_column(_enum(PostKind, "post_kind"))
+    kind: Mapped[PostKind] = mapped_column(value_enum(PostKind, "post_kind"))
     # The thread a post belongs to (null for the question itself) and what it replies to.
     question_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
@@ -86,7 +81,7 @@ class Post(db.Model):
     title: Mapped[str | None] = mapped_column(String(150))
     body_md: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    status: Mapped[PostStatus] = mapped_column(_enum(PostStatus, "post_status"), default=PostStatus.PUBLISHED)
+    status: Mapped[PostStatus] = mapped_column(value_enum(PostStatus, "post_status"), default=PostStatus.PUBLISHED)
     score: Mapped[int] = mapped_column(default=0)
     answer_count: Mapped[int] = mapped_column(default=0)
     accepted_answer_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
