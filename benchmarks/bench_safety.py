@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forum.safety import Ruleset, compile_ruleset, load_default_rules, normalise, scan  # noqa: E402
-from forum.safety.patterns import Trie, phrase_paths  # noqa: E402
+from forum.safety.patterns import PhraseMatcher, Tokens, parse, words_of  # noqa: E402
 
 DEV_CORPUS = ROOT.parent / "shared" / "safety" / "dev_corpus.jsonl"
 HOLDOUT_CORPUS = ROOT / "tests" / "safety" / "holdout_corpus.jsonl"
@@ -98,29 +98,25 @@ def best_times(function: Callable[[str], object], posts: list[str]) -> list[floa
 
 
 def naive_matcher(ruleset: Ruleset) -> Callable[[str], list]:
-    """The baseline: each active rule's own compiled pattern run over the normalised text in a loop."""
-    patterns = []
-    for rule in ruleset.rules:
-        if rule.state != "active":
-            continue
-        if rule.kind == "regex":
-            patterns.append(re.compile(rf"(?<!\w)(?:{rule.pattern})"))
-            continue
-        trie = Trie()
-        for path in phrase_paths(rule.pattern):
-            trie.add(path.atoms, rule.id, path.word_end)
-        patterns.append(re.compile(r"(?<!\w)" + trie.regex(group=True)))
+    """The baseline: each active rule's own pattern (a regex, or a word automaton for one phrase) run over
+    the normalised text in a loop."""
+    regexes = [re.compile(rf"(?<!\w)(?:{rule.pattern})") for rule in ruleset.rules
+               if rule.state == "active" and rule.kind == "regex"]
+    phrases = [PhraseMatcher([(parse(rule.pattern), rule.id)], priority=lambda payload: 0)
+               for rule in ruleset.rules if rule.state == "active" and rule.kind == "phrase"]
 
     def match(text: str) -> list:
         stream = normalise(text).match_text
-        return [found for pattern in patterns for found in pattern.finditer(stream)]
+        words = words_of(stream)
+        return ([found for pattern in regexes for found in pattern.finditer(stream)]
+                + [found for matcher in phrases for found in matcher.find(words)])
 
     return match
 
 
 def speed(label: str, posts: list[str], ruleset: Ruleset) -> None:
     def engine_match(text: str) -> list:
-        return ruleset.active.find(normalise(text).match_text)
+        return ruleset.active.find(Tokens(normalise(text).match_text))
 
     times = best_times(lambda text: scan(text, ruleset), posts)
     megabytes = sum(len(post.encode()) for post in posts) / 1e6

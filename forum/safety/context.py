@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .normalise import match_form
+from .patterns import Tokens
 from .rules import SEVERITIES, Rule
 from .ruleset import Ruleset
 
@@ -86,11 +87,12 @@ class Assessment:
 
 def assess(text: str, ruleset: Ruleset) -> list[Assessment]:
     """Find every rule hit in the matching stream and read it in context."""
-    active = _outermost(ruleset.active.find(text))
-    shadow = _outermost(ruleset.shadow.find(text))
+    tokens = Tokens(text)
+    active = _outermost(ruleset.active.find(tokens))
+    shadow = _outermost(ruleset.shadow.find(tokens))
     if not active and not shadow:
         return []
-    reader = _Reader(text, ruleset, [hit[:2] for hit in active + shadow])
+    reader = _Reader(tokens, ruleset, [hit[:2] for hit in active + shadow])
     results = [reader.assess(rule, start, end, log_only=False) for start, end, rules in active for rule in rules]
     for result in _corroborate(results):
         reader.converge(result)
@@ -131,15 +133,15 @@ def _corroborate(results: list[Assessment]) -> list[Assessment]:
 class _Reader:
     """Sentences and cues of one text, found once and shared by all its hits."""
 
-    def __init__(self, text: str, ruleset: Ruleset, spans: list[tuple[int, int]]) -> None:
-        self.text = text
+    def __init__(self, tokens: Tokens, ruleset: Ruleset, spans: list[tuple[int, int]]) -> None:
+        text = self.text = tokens.text
         self.hotlines = ruleset.hotlines
         self.sentences = _sentences(text)
         self.sentence_starts = [start for start, _ in self.sentences]
         pseudo: list[CueMatch] = []
         self.cues: dict[str, list[CueMatch]] = {}
         for low, high in self._windows(spans):  # cues are only read near hits, so only looked for there
-            for start, end, kinds in ruleset.cues.find(text, low, high):
+            for start, end, kinds in ruleset.cues.find(tokens, low, high):
                 for kind in kinds:
                     cue = CueMatch(kind, start, end)
                     (pseudo if kind == "pseudo" else self.cues.setdefault(kind, [])).append(cue)

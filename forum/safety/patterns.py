@@ -1,33 +1,94 @@
-"""Compiles phrase patterns and regexes into one alternation, factored as a trie, so one pass finds them all.
+"""Compiles phrase patterns into one word-level automaton, so one pass over a post's words finds them all.
 
-Phrase syntax (matched against the matching stream, see normalise.py; words are folded the same way):
+Phrase syntax (matched against the words of the matching stream, see normalise.py; pattern words are
+folded the same way):
 
-    kill myself              words; "kiill", "kil" and "k1ll" all match, and "l" also matches "i"
+    kill myself              words; "kiill", "kil" and "k1ll" all match, "l" also matches "i" and the
+                             first inner vowel may be censored ("k*ll")
     overdos*                 `*` at the end of a word: any word continuing that prefix
     (kill|end) my life       alternatives; a group followed by `?` is optional: "i (just)? cut"
     want to .. die           `..` up to 3 intervening words, `..5` up to 5 (never a negation word)
     under # cals             `#` a number, in digits or words; `#3` at most three digits, `#2+` at least two
     they'll see $            `$` the end of a clause (punctuation or the end of the text) must follow
     self-harm                a hyphen is a word break, which may be absent in the text
+    (he|she) ('s|is)         a word starting with an apostrophe joins the word before it ("he's")
 
-Words may also run together in the text ("killmyself"), as spaced-out letters join that way.
+A phrase matches whole words, and may run together inside one word of the text when its first word has
+three letters or more ("killmyself", "selfharm"), as spaced-out letters join that way.
+
+How it runs: each pattern becomes a small graph of word steps (a Thompson NFA). The graphs are read as
+one deterministic automaton built lazily, state by state, as posts need it, so compiling is cheap. A scan
+splits the stream into words, looks each word up in one dict of first words, and walks the automaton
+only from the words that start some phrase.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import string
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import islice, product
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-from .normalise import fold, match_form
+from .normalise import match_form
 
-SEPARATOR = " ?"  # the matching stream has one space between words (see normalise.single_spaced)
-SEPARATOR_REQUIRED = " "
+# The words of the matching stream: runs of characters between spaces, with each punctuation mark and line
+# break a word of its own. A censoring "*" inside a word stays ("k*ll"); at its edges ("**bold**") it is a
+# space. (A character class rather than \w, which takes sre three times as long.)
+_MARKS = "".join(char for char in string.punctuation if char not in "*_") + "\n"
+_WORD = re.compile(f"[^ {re.escape(_MARKS)}]+|[{re.escape(_MARKS)}]")
+_EDGE_STARS = re.compile(r"(?<!\w)\*+|\*+(?!\w)")
+CLAUSE_ENDS = frozenset(".!?,;:\n")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a matching-stream text, as find() reads them."""
+    if "*" in text:
+        text = _without_edge_stars(text)
+    return _WORD.findall(text)
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where each of words_of(text) lies in `text`."""
+    if "*" in text:
+        text = _without_edge_stars(text)
+    return [word.span() for word in _WORD.finditer(text)]
+
+
+class Tokens:
+    """The words of a matching-stream text, found once per scan and shared by the automata it runs."""
+
+    __slots__ = ("text", "words", "_spans", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = words_of(text)
+        self._spans: list[tuple[int, int]] | None = None
+        self._starts: list[int] | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each word lies in the text (worked out only when some pattern matched)."""
+        if self._spans is None:
+            self._spans = word_spans(self.text)
+        return self._spans
+
+    def within(self, start: int, end: int) -> tuple[int, int]:
+        """The indices (first, after last) of the words that start in text[start:end]."""
+        if self._starts is None:
+            self._starts = [first for first, _ in self.spans]
+        return bisect_left(self._starts, start), bisect_left(self._starts, end)
+
+
+def _without_edge_stars(text: str) -> str:
+    return _EDGE_STARS.sub(lambda stars: " " * len(stars.group()), text)
 # Words a gap may not skip, and number words, both as they appear in the matching stream.
-NEGATIONS = "|".join(match_form(word) for word in (
+NEGATIONS = frozenset(match_form(word) for word in (
     "not", "never", "no", "nobody", "nothing", "nor", "without", "cannot", "don't", "didn't", "doesn't",
     "won't", "wouldn't", "isn't", "wasn't", "can't", "haven't", "hasn't", "aren't", "shouldn't", "couldn't"))
 NUMBER_WORDS = ("a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
@@ -35,13 +96,13 @@ NUMBER_WORDS = ("a", "an", "one", "two", "three", "four", "five", "six", "seven"
                 "a couple", "couple of")
 DEFAULT_GAP = 3
 MAX_GAP = 8
-EXPANSION_BUDGET = 30000  # regex characters a group may copy to be spread into separate paths
-MIDDLE_EXPANSION_BUDGET = 300  # the same for a group after the first word, which copies more often
-MAX_PATHS = 64  # paths one phrase may be spread into
-_GAP_WORD = rf" (?!(?:{NEGATIONS})(?!\w))[\w*]+"
+COMPOUND_MIN = 3  # letters a first word needs to start a phrase run together in one word of the text
+_HEAD = 3  # letters of a word used to find the prefixes (and run-together first words) it may start with
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _VOWELS = frozenset("aeiouy")
-_TOKEN = re.compile(r"\s*(\.\.\d*|[()|?]|[^\s()|?]+)")
-_CLAUSE_END = r"(?= ?(?:[.!?,;:\n]|$))"
+_LI_RUN = re.compile("[li]+")
+_PATTERN_TOKEN = re.compile(r"\s*(\.\.\d*|[()|?]|[^\s()|?]+)")
+_CACHE_LIMIT = 50_000  # per-state memo of word -> next state, for states that read more than exact words
 
 
 class PatternError(ValueError):
@@ -77,67 +138,16 @@ class _Group:
     optional: bool = False
 
 
-@dataclass(frozen=True)
-class Path:
-    """One way through a phrase: its regex pieces and whether it must end at a word boundary."""
-
-    atoms: list[str]
-    word_end: bool
-
-
-def phrase_paths(pattern: str) -> list[Path]:
-    """The paths of a phrase for the trie. Each path starts with a single letter, so the trie (and sre's
-    quick first-character check) can dispatch on it; see _paths."""
-    tokens = [m.group(1) for m in _TOKEN.finditer(pattern.strip())]
+def parse(pattern: str) -> list[Any]:
+    """The items of a phrase pattern, checked, with contractions joined to the word before them."""
+    tokens = [m.group(1) for m in _PATTERN_TOKEN.finditer(pattern.strip())]
     if not tokens:
         raise PatternError("empty pattern")
     items, position = _parse_sequence(tokens, 0, top=True)
     if position != len(tokens):
         raise PatternError(f"unexpected {tokens[position]!r}")
-    return [Path(atoms, _ends_with_word_character(items[-1])) for atoms in _paths(items)]
-
-
-def _paths(items: list[Any], spread: int = MAX_PATHS) -> list[list[str]]:
-    """Atoms for a sequence, as one or more paths. A group is spread into one path per alternative
-    (prefix + alternative + rest) when the copies of the rest stay small, so that alternatives share
-    prefixes in the trie and a longer phrase is tried before a shorter one ("end it all" before "end
-    it"). A large leading group is split by the first letter of its alternatives instead ("(kill|end|
-    kms) myself" gives "k(?:il|ms) myself" and "e(?:nd) myself"), so every path starts with one letter;
-    a large group elsewhere stays one piece."""
-    for index, item in enumerate(items):
-        if not isinstance(item, _Group):
-            continue
-        before, rest = items[:index], items[index + 1:]
-        if item.optional and not before and not rest:
-            raise PatternError("a pattern must not be wholly optional")
-        sequences = [before + alternative + rest for alternative in item.alternatives]
-        sequences += [before + rest] if item.optional else []
-        budget = EXPANSION_BUDGET if index == 0 else MIDDLE_EXPANSION_BUDGET
-        if len(sequences) <= spread and len(item.alternatives) * _size(rest) <= budget:
-            return [path for sequence in sequences for path in _paths(sequence, spread // len(sequences))]
-        if index == 0:
-            return _split_by_first_letter(item, rest, spread)
-    return [_sequence_atoms(items)]
-
-
-def _split_by_first_letter(head: _Group, rest: list[Any], spread: int) -> list[list[str]]:
-    tails_by_first: dict[str, list[list[str]]] = {}
-    for alternative in head.alternatives:
-        for atoms in _paths(alternative, spread):
-            tails_by_first.setdefault(atoms[0], []).append(atoms[1:])
-    rest_atoms = _sequence_atoms(rest, previous="word") if rest else []
-    paths = []
-    for first, tails in tails_by_first.items():
-        middle = Trie()
-        for tail in tails:
-            middle.add(tail)
-        paths.append([first] + ([middle.regex(group=True)] if middle.children else []) + rest_atoms)
-    return paths + ([path for path in _paths(rest, spread)] if head.optional else [])
-
-
-def _size(items: list[Any]) -> int:
-    """The length of the regex for some items following a word."""
-    return len("".join(_sequence_atoms(items, previous="word"))) if items else 0
+    _check(items, top=True)
+    return _join_contractions(items)
 
 
 def _parse_sequence(tokens: list[str], position: int, top: bool = False) -> tuple[list[Any], int]:
@@ -195,147 +205,530 @@ def _parse_sequence(tokens: list[str], position: int, top: bool = False) -> tupl
     return items, position
 
 
-def _sequence_atoms(items: list[Any], previous: str | None = None) -> list[str]:
-    """Atoms for items in order; `previous` is None at the start of a phrase, else "word" or "gap"."""
-    atoms: list[str] = []
-    for item in items:
+
+def _check(items: list[Any], top: bool = False) -> None:
+    """Gaps sit between words, `$` ends the pattern, and every pattern (and alternative) ends with a word."""
+    previous = None
+    for index, item in enumerate(items):
         if isinstance(item, _ClauseEnd):
-            if previous != "word" or item is not items[-1]:
+            if not top or previous != "word" or index != len(items) - 1:
                 raise PatternError("'$' must end a pattern")
-            atoms.append(_CLAUSE_END)
             continue
         if isinstance(item, _Gap):
             if previous != "word":
                 raise PatternError("a gap '..' must sit between two words")
-            atoms.append(f"(?:{_GAP_WORD}){{0,{item.words}}}")
             previous = "gap"
             continue
-        separator = "" if previous is None else SEPARATOR_REQUIRED if previous == "gap" else SEPARATOR
-        pieces = _item_pieces(item, separator)
-        if item.optional:
-            fragment = "".join(pieces)
-            atoms.append(f"(?:{fragment}{SEPARATOR})?" if previous is None else f"(?:{fragment})?")
-            continue
-        atoms.extend(pieces)
-        previous = "word"
-    if previous != "word":
+        if isinstance(item, _Group):
+            for alternative in item.alternatives:
+                _check(alternative)
+        if isinstance(item, _Word) and item.text.startswith("'") and previous is None and not top:
+            continue  # a contraction starting an alternative joins the word before the group
+        if not item.optional:
+            previous = "word"
+    if previous != "word" and not (items and _is_contraction(items[0]) and not top):
         raise PatternError("a pattern must end with a word, not a gap or only optional parts")
-    return atoms
 
 
-def _ends_with_word_character(item: Any) -> bool:
-    """Whether a phrase ending with this item must stop at a word boundary ("kill" not "killer")."""
-    if isinstance(item, _ClauseEnd):
-        return False
-    if isinstance(item, _Group):
-        return all(_ends_with_word_character(alternative[-1]) for alternative in item.alternatives)
-    if isinstance(item, _Word):
-        text = item.text.rstrip("*")
-        return item.text.endswith("*") or (bool(text) and (text[-1].isalnum() or text[-1] == "'"))
-    return True
-
-
-def _item_pieces(item: Any, separator: str) -> list[str]:
-    """Regex pieces for one item after `separator`: a word one piece per letter (so the trie can share
-    prefixes), a group or number as one. A contraction ("'s", "'ll") joins the word before it, as it
-    does in the matching stream, so "he's" and "he 's" are one path."""
-    lead = [separator] if separator else []
-    if isinstance(item, _Number):
-        if not item.digits:
-            return lead + [r"\d\d*(?:[.,]\d+)?"]  # not "\d+", for the same reason as "[li][li]*" below
-        return lead + [rf"[1-9]\d{{{item.digits - 1},}}" if item.at_least else rf"[1-9]\d{{0,{item.digits - 1}}}"]
-    if isinstance(item, _Group):
-        trie = Trie()
-        for alternative in item.alternatives:
-            trie.add(([] if _attaches(alternative[0]) else lead) + _sequence_atoms(alternative))
-        return [trie.regex(group=True)]
-    return ([] if _attaches(item) else lead) + _word_pieces(item.text)
-
-
-def _attaches(item: Any) -> bool:
+def _is_contraction(item: Any) -> bool:
     return isinstance(item, _Word) and item.text.startswith("'")
 
 
-def _word_pieces(word: str) -> list[str]:
-    """One regex piece per letter of a word in matching-stream form: doubles and apostrophes folded away;
-    "l" also accepts "i" (leetspeak "1", "|"), and the first inner vowel accepts "*" (censoring hides one
-    vowel: "k*ll", "s*icide"). The word "to" also accepts "2"."""
+def _join_contractions(items: list[Any], top: bool = True) -> list[Any]:
+    """Join "'s", "'ll" and the like to the word before them, as the matching stream does ("he's" is one
+    word there): "(he|she) ('s|is)" becomes "(he's|she's|(he|she) is)"."""
+    joined: list[Any] = []
+    for item in items:
+        if isinstance(item, _Group):
+            item = _Group([_join_contractions(alternative, top=False) for alternative in item.alternatives],
+                          item.optional)
+        contracted = (
+            [[item]] if _is_contraction(item)
+            else [alt for alt in item.alternatives if _is_contraction(alt[0])] if isinstance(item, _Group) else []
+        )
+        if not contracted or (not joined and not top):  # a group's own contraction waits for the word before it
+            joined.append(item)
+            continue
+        if not joined:  # nothing to join at the start of a pattern: the contraction stands as a word ("d")
+            joined.append(_Word(item.text[1:]) if isinstance(item, _Word) else _Group(
+                [[_Word(alt[0].text[1:])] + alt[1:] if _is_contraction(alt[0]) else alt for alt in item.alternatives],
+                item.optional))
+            continue
+        before = joined.pop()
+        if getattr(before, "optional", False) and joined:  # "(she|he) (said)? ('s got|has)"
+            before = _Group([[joined[-1], replace(before, optional=False)], [joined.pop()]])
+        if getattr(before, "optional", False) or not isinstance(before, (_Word, _Group)):
+            raise PatternError(f"{contracted[0][0].text!r} must follow a word")
+        alternatives = [[_with_suffix(before, alternative[0].text[1:])] + alternative[1:] for alternative in contracted]
+        if isinstance(item, _Group):
+            plain = [alternative for alternative in item.alternatives if not _is_contraction(alternative[0])]
+            if plain:
+                alternatives.append([before, _Group(plain)])
+            if item.optional:
+                alternatives.append([before])
+        joined.append(_Group(alternatives))
+    return joined
+
+
+def _with_suffix(item: Any, suffix: str) -> Any:
+    if isinstance(item, _Word) and not item.optional and not item.text.endswith("*"):
+        return _Word(item.text + suffix)
+    if isinstance(item, _Group) and not item.optional:
+        return _Group([alternative[:-1] + [_with_suffix(alternative[-1], suffix)]
+                       for alternative in item.alternatives])
+    raise PatternError(f"'{suffix} must follow a word")
+
+
+@lru_cache(maxsize=16384)
+def word_keys(word: str) -> tuple[tuple[str, ...], ...]:
+    """The forms a pattern word takes in the matching stream, one tuple per word of the stream it spans
+    ("bit.ly" spans three). A word's forms: its matching-stream spelling, with each "l" also read as "i"
+    (leetspeak "1" and "|" become "i"), and with the first inner vowel censored ("k*l"). "to" is also "2"."""
     if word == "to":
-        return ["(?:to|2)"]  # text-speak: "want 2 die"
-    wildcard = word.endswith("*") and len(word) > 1
-    text = word[:-1] if wildcard else word
-    core = match_form(text) if any(char.isalnum() for char in text) else fold(text)[0]
-    censorable = next((index for index, char in enumerate(core) if index and char in _VOWELS), -1)
-    pieces: list[str] = []
-    for index, char in enumerate(core):
-        if char == "l":
-            # Leetspeak "1" and "|" read as "i", and may sit beside a real "i" or "l". Spelled with a leading
-            # class rather than "[li]+": sre skips a branch that starts with a class without entering it.
-            pieces.append("[li][li]*")
-        elif index == censorable:
-            pieces.append(f"[{char}*]")
+        return (("to", "2"),)
+    parts = words_of(match_form(word))
+    if not parts:
+        raise PatternError(f"{word!r} has no letters or symbols the matching stream keeps")
+    return tuple(_spellings(part) for part in parts)
+
+
+def _spellings(part: str) -> tuple[str, ...]:
+    if not part[0].isalnum():
+        return (part,)
+    ells = [index for index, char in enumerate(part) if char == "l"][:3]
+    forms = []
+    for choice in product("li", repeat=len(ells)):
+        letters = list(part)
+        for index, char in zip(ells, choice, strict=True):
+            letters[index] = char
+        forms.append("".join(letters))
+    vowel = next((index for index, char in enumerate(part) if index and char in _VOWELS), None)
+    if vowel is not None and len(part) > 2:
+        forms += [form[:vowel] + "*" + form[vowel + 1:] for form in forms]
+    if "i" in part or "l" in part:
+        forms.append(lossy(part))
+    return tuple(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=65536)
+def lossy(word: str) -> str:
+    """A word with each run of "l" and "i" as one "L", a letter the stream never holds: how a word with
+    several leetspeak "1", "!" or "|" in a row ("k!1l", "ki|1") is looked up, as any of them may be either."""
+    return _LI_RUN.sub("L", word)
+
+
+def _needs_lossy(word: str) -> bool:
+    return "i" in word and ("l" in word or "ii" in word)  # "ali" for "al1", "kiil" for "k!1l"
+
+
+class _Node:
+    """A step of a pattern's graph: words (or prefixes, numbers, any gap word) lead on to other nodes."""
+
+    __slots__ = ("words", "prefixes", "numbers", "gap", "next", "accepts", "clause_accepts")
+
+    def __init__(self) -> None:
+        self.words: dict[str, list[_Node]] = {}
+        self.prefixes: list[tuple[str, _Node]] = []
+        self.numbers: list[tuple[int, bool, _Node]] = []
+        self.gap: _Node | None = None
+        self.next: list[_Node] = []  # reached without reading a word
+        self.accepts: list[Any] = []  # payloads whose pattern ends here
+        self.clause_accepts: list[Any] = []  # payloads whose pattern ends here if a clause ends next
+
+
+def _build(items: list[Any], start: _Node, payload: Any) -> None:
+    node = start
+    for item in items:
+        if isinstance(item, _ClauseEnd):
+            node.clause_accepts.append(payload)
+            return
+        node = _build_item(item, node)
+    node.accepts.append(payload)
+
+
+def _build_item(item: Any, start: _Node) -> _Node:
+    end = _Node()
+    if isinstance(item, _Group):
+        for alternative in item.alternatives:
+            node = start
+            for inner in alternative:
+                node = _build_item(inner, node)
+            node.next.append(end)
+    elif isinstance(item, _Gap):
+        node = start
+        for _ in range(item.words):
+            node.next.append(end)
+            node.gap = _Node()
+            node = node.gap
+        node.next.append(end)
+        return end
+    elif isinstance(item, _Number):
+        start.numbers.append((item.digits, item.at_least, end))
+    else:
+        wildcard = item.text.endswith("*") and len(item.text) > 1
+        spans = word_keys(item.text[:-1] if wildcard else item.text)
+        node = start
+        for index, forms in enumerate(spans):
+            following = end if index == len(spans) - 1 else _Node()
+            for form in forms:
+                if wildcard and index == len(spans) - 1:
+                    node.prefixes.append((form, following))
+                else:
+                    node.words.setdefault(form, []).append(following)
+            node = following
+    if getattr(item, "optional", False):
+        start.next.append(end)
+    return end
+
+
+def _closure(nodes: Iterable[_Node]) -> frozenset[_Node]:
+    seen: set[_Node] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(node.next)
+    return frozenset(seen)
+
+
+class _State:
+    """A set of graph nodes the automaton may be at, with their steps merged; built on first use."""
+
+    __slots__ = ("words", "prefixes", "numbers", "gap", "accepts", "clause_accepts", "reads_any", "leaf", "memo",
+                 "by_letter")
+
+    def __init__(self, nodes: frozenset[_Node], priority: Callable[[Any], int]) -> None:
+        words: dict[str, set[_Node]] = {}
+        for node in nodes:
+            for word, targets in node.words.items():
+                words.setdefault(word, set()).update(targets)
+        self.words = words
+        self.prefixes = [pair for node in nodes for pair in node.prefixes]
+        self.numbers = [step for node in nodes for step in node.numbers]
+        self.gap = frozenset(node.gap for node in nodes if node.gap is not None)
+        by_priority = lambda payloads: tuple(sorted(dict.fromkeys(payloads), key=priority, reverse=True))  # noqa: E731
+        self.accepts = by_priority(payload for node in nodes for payload in node.accepts)
+        self.clause_accepts = by_priority(payload for node in nodes for payload in node.clause_accepts)
+        self.reads_any = bool(self.prefixes or self.numbers or self.gap)
+        self.leaf = not (words or self.reads_any or self.clause_accepts)  # nothing more to read
+        self.memo: dict[str, _State | None] = {}  # word -> the state after it
+        self.by_letter: dict[str, list[tuple[str, set[_Node]]]] | None = None  # words by first letter
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # index of the first word
+    end: int  # index after the last word
+    payloads: tuple[Any, ...]
+
+
+class PhraseMatcher:
+    """All phrase patterns of a ruleset (or the cue lexicon) as one automaton over words.
+
+    Walking the automaton from every word would cost too much in Python, so a scan first picks the words
+    a match may start at, mostly with set operations that run in C: where a pattern's first two words
+    stand side by side (most patterns), where a one-word pattern's word stands, and a few words before
+    the anchor of any other pattern (a word every match of it holds, see _anchor)."""
+
+    def __init__(self, entries: Iterable[tuple[list[Any], Any]], priority: Callable[[Any], int],
+                 longest_first: bool = False) -> None:
+        """`entries` are (parsed items, payload) pairs. Of the patterns matching from one word, those whose
+        payload has the highest `priority` win and of them the longest, or with `longest_first` the longest
+        and of them the highest priority (see _best)."""
+        self._priority = priority
+        self._longest_first = longest_first
+        self._states: dict[frozenset[_Node], _State] = {}
+        self._pairs: set[tuple[str, str]] = set()  # first two words of patterns that start with two words
+        self._reaches: dict[str, int] = {}  # word -> how many words before it a match may start
+        self._anchor_prefixes: dict[str, list[tuple[str, int]]] = {}
+        self._digits_before = -1
+        starts = []
+        for items, payload in entries:
+            start = _Node()
+            _build(items, start, payload)
+            starts.append(start)
+            if not self._add_pairs(start):
+                self._add_anchor(_anchor(items))
+        root = self._state(_closure(starts))
+        self._first: dict[str, Any] = dict(root.words)  # word -> node set, replaced by its state on first use
+        # Prefixes (and first words of phrases that may run together, "killmyself") by their first letters.
+        self._by_head: dict[str, list[tuple[str, frozenset[str] | None, _State]]] = {}
+        for prefix, node in root.prefixes:
+            self._by_head.setdefault(prefix[:_HEAD], []).append((prefix, None, self._state(_closure([node]))))
+        for word, nodes in root.words.items():
+            if len(word) >= COMPOUND_MIN and word.isalpha():
+                state = self._state(_closure(nodes))
+                self._by_head.setdefault(word[:_HEAD], []).append((word, _openings(state), state))
+        self._root_numbers = root.numbers
+        self._seconds = {second for _, second in self._pairs}
+        self._heads = [slice(0, _HEAD)] + [slice(0, 1), slice(0, 2)] * any(len(head) < _HEAD for head in self._by_head)
+        self._memo: dict[str, tuple[int, tuple[tuple[_State, int, int], ...]]] = {}
+
+    def _add_pairs(self, start: _Node) -> bool:
+        """Note the first two words of a pattern that starts with two plain words (or is one word), and
+        say whether it does."""
+        opening = _closure([start])
+        if any(node.prefixes or node.numbers for node in opening):
+            return False
+        pairs: set[tuple[str, str]] = set()
+        singles: set[str] = set()
+        for node in opening:
+            for word, targets in node.words.items():
+                following = _closure(targets)
+                if any(node.prefixes or node.numbers or node.gap for node in following):
+                    return False
+                if any(node.accepts or node.clause_accepts for node in following):
+                    singles.add(word)
+                pairs.update((word, after) for node in following for after in node.words)
+        self._pairs |= pairs
+        for word in singles:
+            self._reaches[word] = max(self._reaches.get(word, -1), 0)
+        return True
+
+    def _add_anchor(self, anchor: _Anchor) -> None:
+        for word in anchor.words:
+            self._reaches[word] = max(self._reaches.get(word, -1), anchor.before)
+        for prefix in anchor.prefixes:
+            self._anchor_prefixes.setdefault(prefix[:_HEAD], []).append((prefix, anchor.before))
+        if anchor.digits:
+            self._digits_before = max(self._digits_before, anchor.before)
+
+    def _state(self, nodes: frozenset[_Node]) -> _State:
+        state = self._states.get(nodes)
+        if state is None:
+            state = self._states[nodes] = _State(nodes, self._priority)
+        return state
+
+    def find(self, words: list[str]) -> list[Match]:
+        """The best match starting at each word, in order (see _best)."""
+        pairs = set(zip(words, islice(words, 1, None), strict=False)) & self._pairs
+        starts = {index for index, pair in enumerate(zip(words, islice(words, 1, None), strict=False))
+                  if pair in pairs} if pairs else set()
+        memo = self._memo
+        reach: dict[str, int] = {}
+        for word in set(words):
+            known = memo.get(word) or self._learn(word)
+            if known[0] >= 0:
+                reach[word] = known[0]
+        for index in [index for index, word in enumerate(words) if word in reach] if reach else ():
+            starts.update(range(max(index - reach[words[index]], 0), index + 1))
+        found: list[Match] = []
+        for index in sorted(starts):
+            ends: list[tuple[int, tuple[Any, ...]]] = []
+            for state, advance, offset in memo[words[index]][1]:
+                if state.leaf and not offset:  # a one-word pattern: nothing more to read
+                    ends += [(index + advance, state.accepts)] if state.accepts else []
+                else:
+                    self._walk(words, state, index + advance, offset, ends)
+            if len(ends) == 1 and ends[0][1]:
+                found.append(Match(index, *ends[0]))
+            elif ends:
+                found.append(self._best(index, ends))
+        return found
+
+    def _learn(self, word: str) -> tuple[int, tuple[tuple[_State, int, int], ...]]:
+        """Remember, for a word: how many words before it a match may start (-1 if it anchors none), and
+        the steps a match starting at it begins with: (state, words used up, offset inside the next)."""
+        if len(self._memo) >= _CACHE_LIMIT:
+            self._memo.clear()
+        steps: list[tuple[_State, int, int]] = []
+        nodes = self._first.get(word)
+        if nodes is None and _needs_lossy(word):
+            word_key = lossy(word)
+            nodes = self._first.get(word_key)
         else:
-            pieces.append(re.escape(char))
-    if wildcard:
-        pieces.append(r"\w*")
-    return pieces or [re.escape(word)]
+            word_key = word
+        if nodes is not None:
+            state = nodes if isinstance(nodes, _State) else self._state(_closure(nodes))
+            self._first[word_key] = state
+            steps.append((state, 1, 0))
+        reach = self._reaches.get(word, -1)
+        if word_key != word or (_needs_lossy(word) and word not in self._seconds and lossy(word) in self._seconds):
+            reach = max(reach, 1)  # leetspeak ("end it al1"): the pair filter knows only the plain spelling
+        if _needs_lossy(word):
+            reach = max(reach, self._reaches.get(lossy(word), -1))
+        heads = [word[part] for part in self._heads]
+        for text, openings, state in (head for key in heads for head in self._by_head.get(key, ())):
+            if not word.startswith(text):
+                continue
+            if openings is None:
+                steps.append((state, 1, 0))
+            elif len(word) > len(text) and word[len(text):len(text) + 2] in openings:
+                steps.append((state, 0, len(text)))
+                reach = max(reach, 0)
+        for prefix, before in (pair for key in heads for pair in self._anchor_prefixes.get(key, ())):
+            if word.startswith(prefix):
+                reach = max(reach, before)
+        if word[0].isdigit():
+            steps += [(self._state(_closure([target])), int(at == 0), at)
+                      for target, at in _numbers(self._root_numbers, word, 0)]
+            unit = word.lstrip("0123456789")  # "48kg": the unit may anchor a pattern too
+            reach = max(reach, self._digits_before, self._reaches.get(unit, -1) if unit else -1)
+        self._memo[word] = known = (reach, tuple(steps))
+        return known
+
+    def _best(self, index: int, ends: list[tuple[int, tuple[Any, ...]]]) -> Match:
+        """The match from words[index]: by priority then length ("end it all" over "end it"), or by length
+        then priority; payloads of other patterns ending there too come along."""
+        priority = self._priority
+        if self._longest_first:
+            end = max(ends, key=lambda found: (found[0], priority(found[1][0])))[0]
+        else:
+            end = max(ends, key=lambda found: (priority(found[1][0]), found[0]))[0]
+        payloads = tuple(dict.fromkeys(payload for stop, found in ends if stop == end for payload in found))
+        return Match(index, end, tuple(sorted(payloads, key=priority, reverse=True)))
+
+    def _walk(self, words: list[str], state: _State, index: int, offset: int,
+              ends: list[tuple[int, tuple[Any, ...]]]) -> None:
+        """Follow the automaton from `state`, about to read words[index][offset:], noting where patterns end."""
+        stack = [(state, index, offset)]
+        count = len(words)
+        while stack:
+            state, index, offset = stack.pop()
+            if offset:
+                stack += [(following, index + (at == 0), at)
+                          for following, at in self._within(state, words[index], offset)]
+                continue
+            if state.accepts:
+                ends.append((index, state.accepts))
+            if state.clause_accepts and (index == count or words[index] in CLAUSE_ENDS):
+                ends.append((index, state.clause_accepts))
+            if index == count or state.leaf:
+                continue
+            word = words[index]
+            following = state.memo.get(word, _UNSEEN)
+            if following is _UNSEEN:
+                known = word in state.words or (_needs_lossy(word) and lossy(word) in state.words)
+                following = self._read(state, word) if state.reads_any or known else None
+                if len(state.memo) >= _CACHE_LIMIT:
+                    state.memo.clear()
+                state.memo[word] = following
+            if following is not None:
+                stack.append((following, index + 1, 0))
+            if state.numbers and word[0].isdigit():
+                stack += [(self._state(_closure([target])), index, at)
+                          for target, at in _numbers(state.numbers, word, 0) if at]
+
+    def _read(self, state: _State, word: str) -> _State | None:
+        """The state after reading all of `word`."""
+        nodes = set(state.words.get(word, ()))
+        if _needs_lossy(word):
+            nodes.update(state.words.get(lossy(word), ()))
+        nodes.update(node for prefix, node in state.prefixes if word.startswith(prefix))
+        if state.gap and (word[0].isalnum() or word[0] == "_") and word not in NEGATIONS:
+            nodes |= state.gap
+        if state.numbers and word[0].isdigit():
+            nodes.update(target for target, at in _numbers(state.numbers, word, 0) if not at)
+        return self._state(_closure(nodes)) if nodes else None
+
+    def _within(self, state: _State, word: str, offset: int) -> list[tuple[_State, int]]:
+        """Steps that read on from inside a word: a word of the phrase run together with what follows it,
+        a prefix, or a number with its unit ("48kg"). Offset 0 after a step means the word was used up."""
+        rest = word[offset:]
+        if state.by_letter is None:
+            state.by_letter = {}
+            for text, nodes in state.words.items():
+                state.by_letter.setdefault(text[0], []).append((text, nodes))
+        steps = [(self._state(_closure(nodes)), 0 if len(text) == len(rest) else offset + len(text))
+                 for text, nodes in state.by_letter.get(rest[0], ()) if rest.startswith(text)]
+        steps += [(self._state(_closure([node])), 0) for prefix, node in state.prefixes if rest.startswith(prefix)]
+        steps += [(self._state(_closure([target])), at) for target, at in _numbers(state.numbers, word, offset)]
+        return steps
 
 
-_INITIAL_FREQUENCY = {letter: rank for rank, letter in enumerate("tasowihbcmfpdrlengyuvjkqzx")}
+def _openings(state: _State) -> frozenset[str]:
+    """How a word that may come next in `state` starts: its first two letters (all of a shorter word)."""
+    openings = {text[:2] for text in state.words} | {prefix[:2] for prefix, _ in state.prefixes}
+    if state.numbers:
+        openings |= {str(digit) for digit in range(10)} | {f"{a}{b}" for a in range(10) for b in range(10)}
+    return frozenset(openings)  # a gap is not run together: "killmyself", but not "takeallmypills" for "take .. pills"
 
 
-@dataclass
-class Trie:
-    """Regex pieces arranged as a trie; `regex()` renders it as nested alternations."""
+# Words too common to anchor a pattern on when it holds a rarer one (see _anchor), in matching-stream form.
+_COMMON_WORDS = (
+    "a about after again all also am an and any are as at back be because been before being but by can can't "
+    "cannot could couldn't day did didn't do does doesn't don't down even every feel felt for from get go going "
+    "gonna got had has have having he her here him his how i i'd i'll i'm i've if in into is isn't it it's its "
+    "just know like made make me more much my need no not now of off on one only or our out over people really "
+    "said say see she should so some still take than that the their them then there they thing things think "
+    "this time to too took up us very want wanted was wasn't way we well were what when where which who why will "
+    "with won't would you your")
+_COMMON = frozenset(match_form(word) for word in _COMMON_WORDS.split())
 
-    children: dict[str, Trie] = field(default_factory=dict)
-    ends: dict[bool, list[Any]] = field(default_factory=dict)  # word-bounded or not -> payloads ending here
-    _order: tuple[int, int] | None = field(default=None, repr=False, compare=False)
 
-    def add(self, atoms: list[str], payload: Any = None, bounded: bool = False) -> None:
-        node = self
-        for atom in atoms:
-            node = node.children.setdefault(atom, Trie())
-        payloads = node.ends.setdefault(bounded, [])
-        if payload is not None and payload not in payloads:
-            payloads.append(payload)
+@dataclass(frozen=True)
+class _Anchor:
+    words: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+    digits: bool = False
+    before: int = 0  # words of the text that may come before it in a match
 
-    def _rank_and_depth(self, priority: Callable[[Any], int] | None) -> tuple[int, int]:
-        """The highest priority of any payload at or below this node, and the longest path below it
-        (worked out once per node, as the render asks for every fork)."""
-        if self._order is None:
-            below = [child._rank_and_depth(priority) for child in self.children.values()]
-            own = max((priority(payload) for payloads in self.ends.values() for payload in payloads),
-                      default=-1) if priority else 0
-            self._order = (max([own] + [rank for rank, _ in below]), 1 + max((d for _, d in below), default=0))
-        return self._order
+    def score(self) -> tuple[bool, int]:
+        """Lower is rarer: no common word, then the shortest word (or prefix) as long as can be."""
+        lengths = [len(word) for word in self.words | self.prefixes] or [0]
+        common = self.digits or bool(self.words & _COMMON) or any(len(prefix) < 4 for prefix in self.prefixes)
+        return common, -min(lengths)
 
-    def regex(self, group: bool = False, markers: dict[str, list[Any]] | None = None,
-              priority: Callable[[Any], int] | None = None) -> str:
-        """Render the trie as nested alternations. With `markers`, each end of a path gets an empty named
-        group naming its payloads. sre takes the first alternative that matches, so at each fork the
-        branches leading to higher `priority` payloads come first, then the longer ones; ends come last,
-        so a longer phrase wins over its prefix. Single letters exclude each other, so they go last in
-        order of how often words start with them, which spares sre most of its checks."""
-        def order(pair: tuple[str, Trie]) -> tuple[int, int, int]:
-            atom, child = pair
-            if atom in _INITIAL_FREQUENCY:
-                return (1, _INITIAL_FREQUENCY[atom], 0)
-            rank, depth = child._rank_and_depth(priority)
-            return (0, -rank, -depth)
 
-        branches = [atom + child.regex(markers=markers, priority=priority)
-                    for atom, child in sorted(self.children.items(), key=order)]
-        for bounded in sorted(self.ends, reverse=True):
-            end = r"(?!\w)" if bounded else ""
-            if markers is not None:
-                name = f"m{len(markers)}"
-                markers[name] = self.ends[bounded]
-                end += f"(?P<{name}>)"
-            branches.append(end)
-        if len(branches) == 1 and not group:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")"
+def _anchor(items: list[Any]) -> _Anchor:
+    """The rarest required item of a sequence, as an anchor; every pattern has one (it ends with a word)."""
+    best: _Anchor | None = None
+    before = 0
+    for item in items:
+        if not getattr(item, "optional", False):
+            found = _item_anchor(item)
+            if found is not None:
+                found = _Anchor(found.words, found.prefixes, found.digits, found.before + before)
+                if best is None or found.score() < best.score():
+                    best = found
+        before += _span(item)
+    if best is None:
+        raise PatternError("a pattern must hold a word")
+    return best
+
+
+def _item_anchor(item: Any) -> _Anchor | None:
+    if isinstance(item, _Word):
+        wildcard = item.text.endswith("*") and len(item.text) > 1
+        forms = word_keys(item.text[:-1] if wildcard else item.text)[0]
+        if wildcard and len(word_keys(item.text[:-1])) == 1:
+            return _Anchor(prefixes=frozenset(forms))
+        return _Anchor(words=frozenset(forms))
+    if isinstance(item, _Number):
+        return _Anchor(digits=True)
+    if isinstance(item, _Group):
+        found = [_anchor(alternative) for alternative in item.alternatives]
+        return _Anchor(frozenset().union(*(anchor.words for anchor in found)),
+                       frozenset().union(*(anchor.prefixes for anchor in found)),
+                       any(anchor.digits for anchor in found), max(anchor.before for anchor in found))
+    return None
+
+
+def _span(item: Any) -> int:
+    """The most words of the text an item may take."""
+    if isinstance(item, _Word):
+        return len(word_keys(item.text.rstrip("*") or item.text))
+    if isinstance(item, _Group):
+        return max(sum(_span(inner) for inner in alternative) for alternative in item.alternatives)
+    if isinstance(item, _Gap):
+        return item.words
+    return 0 if isinstance(item, _ClauseEnd) else 1
+
+
+_UNSEEN = object()
+
+
+def _numbers(steps: list[tuple[int, bool, _Node]], word: str, offset: int) -> list[tuple[_Node, int]]:
+    """(target, offset after the number, 0 if it ends the word) for each number step `word` satisfies at
+    `offset`: any number, at most `digits` digits, or with `at_least` at least that many."""
+    found = _NUMBER.match(word, offset)
+    if not found:
+        return []
+    integer = found.group().replace(",", ".").split(".")[0]
+    after = 0 if found.end() == len(word) else found.end()
+    return [(target, after) for digits, at_least, target in steps
+            if not digits or (integer[0] != "0" and (len(integer) >= digits if at_least else len(integer) <= digits))]
 
 
 _CATEGORY_CLASSES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",

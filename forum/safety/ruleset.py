@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .patterns import PatternError, Trie, first_characters, phrase_paths, unfolded_literal
+from .patterns import PatternError, PhraseMatcher, Tokens, first_characters, parse, unfolded_literal
 from .rules import SEVERITIES, Cue, Rule, RuleError, load_default_cues, load_default_rules
 
 # Crisis and emergency lines: resources, never personal information. compile_ruleset(hotlines=...) adds more.
@@ -40,19 +40,31 @@ _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 @dataclass(frozen=True)
 class Automaton:
-    """One compiled alternation. It consumes the non-word character before each candidate start (sre then
-    skips through words at C speed) and looks ahead for every pattern at once."""
+    """Phrase patterns as one word automaton, regexes as one alternation: `find` runs each once."""
 
-    pattern: re.Pattern[str] | None
-    markers: dict[str, tuple[Any, ...]]
+    phrases: PhraseMatcher | None
+    regex: re.Pattern[str] | None  # consumes the non-word character before each candidate start
+    markers: dict[str, tuple[Any, ...]]  # the regex's marker group -> payloads
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, tuple[Any, ...]]]:
-        """(start, end, payloads) for each position in text[start:end] where some pattern matches."""
-        if self.pattern is None:
-            return []
+    def find(self, tokens: Tokens, start: int = 0, end: int | None = None) -> list[tuple[int, int, tuple[Any, ...]]]:
+        """(start, end, payloads) for each position in the text's [start:end] where some pattern matches, in
+        order; where a phrase and a regex start together, the phrase."""
+        text = tokens.text
         stop = len(text) if end is None else end
-        return [(match.start(), match.end(match.lastgroup) - 1, self.markers[match.lastgroup])
-                for match in self.pattern.finditer(" " + text, start, stop + 1)]
+        found: dict[int, tuple[int, int, tuple[Any, ...]]] = {}
+        if self.phrases is not None:
+            first, last = (0, len(tokens.words)) if start == 0 and stop == len(text) else tokens.within(start, stop)
+            matches = self.phrases.find(tokens.words[first:last] if last - first < len(tokens.words) else tokens.words)
+            if matches:
+                spans = tokens.spans
+                for match in matches:
+                    position = spans[first + match.start][0]
+                    found[position] = (position, spans[first + match.end - 1][1], match.payloads)
+        if self.regex is not None:
+            for match in self.regex.finditer(" " + text, start, stop + 1):
+                found.setdefault(match.start(), (match.start(), match.end(match.lastgroup) - 1,
+                                                 self.markers[match.lastgroup]))
+        return [found[position] for position in sorted(found)]
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,7 @@ def _cue_automaton(cues: tuple[Cue, ...], hotlines: tuple[str, ...]) -> Automato
     only in their rules, as the app's recompiled rulesets usually do."""
     entries = [(cue.kind, "regex" if cue.regex else "phrase", cue.pattern, f"{cue.kind} cue {cue.pattern!r}")
                for cue in cues + tuple(Cue("resource", number) for number in hotlines)]
-    return _automaton(entries)
+    return _automaton(entries, longest_first=True)  # "not answering" is a sign of danger, not a negation
 
 
 @lru_cache(maxsize=1)
@@ -121,22 +133,20 @@ def _fingerprint(rules: Sequence[Rule], hotlines: frozenset[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
-def _automaton(entries: list[tuple[Any, str, str, str]]) -> Automaton:
-    """One regex for all entries: phrases as a trie, regexes as further alternatives (see Automaton)."""
-    trie = Trie()
+def _automaton(entries: list[tuple[Any, str, str, str]], longest_first: bool = False) -> Automaton:
+    """Phrases into one PhraseMatcher, regexes into one alternation (see Automaton)."""
+    phrases: list[tuple[list[Any], Any]] = []
     regexes: list[tuple[str, Any]] = []
     for payload, kind, pattern, name in entries:
         if kind == "regex":
             regexes.append((_checked_regex(pattern, name), payload))
             continue
         try:
-            paths = phrase_paths(pattern)
+            phrases.append((parse(pattern), payload))
         except PatternError as error:
             raise RuleError(f"{name}: bad phrase pattern {pattern!r}: {error}") from None
-        for path in paths:
-            trie.add(path.atoms, payload, path.word_end)
     markers: dict[str, list[Any]] = {}
-    branches = [trie.regex(group=True, markers=markers, priority=_priority)] if trie.children else []
+    branches = []
     # A regex that starts with a digit or a symbol sits behind one shared guard, which most positions (at
     # a letter) fail at once; the others are tried as they are.
     symbol_first: list[tuple[str, str]] = []
@@ -152,10 +162,11 @@ def _automaton(entries: list[tuple[Any, str, str, str]]) -> Automaton:
     if symbol_first:
         union = "[" + "".join(guard[1:-1] for guard, _ in symbol_first) + "]"
         branches.append(_guarded(union, "|".join(branch for _, branch in symbol_first)))
-    if not branches:
-        return Automaton(None, {})
-    return Automaton(re.compile(r"[^\w](?=" + "|".join(branches) + ")"),
-                     {name: tuple(payloads) for name, payloads in markers.items()})
+    return Automaton(
+        PhraseMatcher(phrases, _priority, longest_first) if phrases else None,
+        re.compile(r"[^\w](?=" + "|".join(branches) + ")") if branches else None,
+        {name: tuple(payloads) for name, payloads in markers.items()},
+    )
 
 
 def _guarded(guard: str, branch: str) -> str:

@@ -128,7 +128,7 @@ def test_corroborated_warning_signs_with_a_plan_and_a_date_are_urgent():
     assert scan("I gave away my guitar to my nephew.").action == "allow"
     verdict = scan("I've given away my guitar, written a will, and I'm at peace with it. Saturday is the day.")
     assert verdict.action == "urgent"
-    assert {"plan", "timing"} <= cues_of(verdict)
+    assert "plan" in cues_of(verdict) and cues_of(verdict) & {"timing", "immediacy"}  # "Saturday is the day"
 
 
 def test_third_person_reports_of_imminent_risk_are_urgent():
