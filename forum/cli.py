@@ -172,6 +172,21 @@ def safety_group():
     """The safety engine, with the rules in force (shipped plus database)."""
 
 
+def _ruleset_in_force():
+    """The effective ruleset; the shipped rules alone, with a note, when the database is not set up yet."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from forum.admin.queries import compile_rules, effective_ruleset
+
+    try:
+        return effective_ruleset()
+    except (OperationalError, ProgrammingError):
+        db.session.rollback()
+        click.echo("note: the database has no rule tables yet (run `flask db upgrade`); "
+                   "scanning with the shipped rules only", err=True)
+        return compile_rules([])
+
+
 @safety_group.command("scan")
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
 def safety_scan_command(file):
@@ -180,10 +195,9 @@ def safety_scan_command(file):
     A bad line is reported with its line number on standard error, the rest are still scanned,
     and the exit status is then 1.
     """
-    from forum.admin.queries import effective_ruleset
     from forum.safety import scan_jsonl
 
-    status = scan_jsonl(file, sys.stdout, sys.stderr, effective_ruleset())
+    status = scan_jsonl(file, sys.stdout, sys.stderr, _ruleset_in_force())
     raise SystemExit(status)
 
 
@@ -191,10 +205,9 @@ def safety_scan_command(file):
 @click.argument("text")
 def safety_explain_command(text):
     """Print how the engine reads TEXT: the normalised text, each hit, each cue, the verdict."""
-    from forum.admin.queries import effective_ruleset
     from forum.safety import explain
 
-    click.echo(explain(text, effective_ruleset()))
+    click.echo(explain(text, _ruleset_in_force()))
 
 
 @click.group("moderation")

@@ -32,3 +32,18 @@ def test_safety_explain_prints_hits_cues_and_the_verdict(app):
     assert result.exit_code == 0
     assert "negated" in result.stdout
     assert "allow" in result.stdout
+
+
+def test_safety_scan_before_the_database_is_set_up_uses_the_shipped_rules_and_says_so(tmp_path):
+    from config import TestConfig
+    from forum import create_app
+
+    class EmptyDatabase(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'empty.db'}"
+
+    fresh = create_app(EmptyDatabase)
+    with fresh.app_context():
+        result = fresh.test_cli_runner().invoke(args=["safety", "scan"], input=json.dumps({"text": "kill myself"}))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["action"] == "urgent"
+    assert "flask db upgrade" in result.stderr

@@ -147,6 +147,8 @@ def parse(pattern: str) -> list[Any]:
     if position != len(tokens):
         raise PatternError(f"unexpected {tokens[position]!r}")
     _check(items, top=True)
+    if isinstance(items[0], _Group) and any(isinstance(alt[0], _ClauseEnd) for alt in items[0].alternatives):
+        raise PatternError("'$' must end a pattern")  # not begin it: "(word|$)" alone
     return _join_contractions(items)
 
 
@@ -206,14 +208,16 @@ def _parse_sequence(tokens: list[str], position: int, top: bool = False) -> tupl
 
 
 
-def _check(items: list[Any], top: bool = False) -> None:
-    """Gaps sit between words, `$` ends the pattern, and every pattern (and alternative) ends with a word."""
+def _check(items: list[Any], top: bool = False, final: bool = True) -> None:
+    """Gaps sit between words, `$` ends the pattern (or an alternative of a group that ends it), and every
+    pattern (and alternative) ends with a word."""
     previous = None
     for index, item in enumerate(items):
+        last = index == len(items) - 1
         if isinstance(item, _ClauseEnd):
-            if not top or previous != "word" or index != len(items) - 1:
+            if not last or not final or (top and previous != "word"):
                 raise PatternError("'$' must end a pattern")
-            continue
+            return
         if isinstance(item, _Gap):
             if previous != "word":
                 raise PatternError("a gap '..' must sit between two words")
@@ -221,7 +225,7 @@ def _check(items: list[Any], top: bool = False) -> None:
             continue
         if isinstance(item, _Group):
             for alternative in item.alternatives:
-                _check(alternative)
+                _check(alternative, final=final and last)
         if isinstance(item, _Word) and item.text.startswith("'") and previous is None and not top:
             continue  # a contraction starting an alternative joins the word before the group
         if not item.optional:
@@ -338,21 +342,26 @@ class _Node:
 
 def _build(items: list[Any], start: _Node, payload: Any) -> None:
     node = start
-    for item in items:
+    for index, item in enumerate(items):
         if isinstance(item, _ClauseEnd):
             node.clause_accepts.append(payload)
             return
-        node = _build_item(item, node)
+        node = _build_item(item, node, payload if index == len(items) - 1 else None)
     node.accepts.append(payload)
 
 
-def _build_item(item: Any, start: _Node) -> _Node:
+def _build_item(item: Any, start: _Node, payload: Any = None) -> _Node:
+    """The item's steps from `start`; returns the node after it. `payload` is given for the pattern's last
+    item, whose alternatives may end with `$`."""
     end = _Node()
     if isinstance(item, _Group):
         for alternative in item.alternatives:
+            if isinstance(alternative[-1], _ClauseEnd):
+                _build(alternative, start, payload)
+                continue
             node = start
-            for inner in alternative:
-                node = _build_item(inner, node)
+            for index, inner in enumerate(alternative):
+                node = _build_item(inner, node, payload if index == len(alternative) - 1 else None)
             node.next.append(end)
     elif isinstance(item, _Gap):
         node = start
@@ -449,7 +458,7 @@ class PhraseMatcher:
             _build(items, start, payload)
             starts.append(start)
             if not self._add_pairs(start):
-                self._add_anchor(_anchor(items))
+                self._add_anchor(_anchor(items) or _Anchor())  # every pattern holds a word (see _check)
         root = self._state(_closure(starts))
         self._first: dict[str, Any] = dict(root.words)  # word -> node set, replaced by its state on first use
         # Prefixes (and first words of phrases that may run together, "killmyself") by their first letters.
@@ -671,8 +680,8 @@ class _Anchor:
         return common, -min(lengths)
 
 
-def _anchor(items: list[Any]) -> _Anchor:
-    """The rarest required item of a sequence, as an anchor; every pattern has one (it ends with a word)."""
+def _anchor(items: list[Any]) -> _Anchor | None:
+    """The rarest required item of a sequence, as an anchor (None if it has none, as "$" alone)."""
     best: _Anchor | None = None
     before = 0
     for item in items:
@@ -683,8 +692,6 @@ def _anchor(items: list[Any]) -> _Anchor:
                 if best is None or found.score() < best.score():
                     best = found
         before += _span(item)
-    if best is None:
-        raise PatternError("a pattern must hold a word")
     return best
 
 
@@ -699,6 +706,8 @@ def _item_anchor(item: Any) -> _Anchor | None:
         return _Anchor(digits=True)
     if isinstance(item, _Group):
         found = [_anchor(alternative) for alternative in item.alternatives]
+        if None in found:
+            return None
         return _Anchor(frozenset().union(*(anchor.words for anchor in found)),
                        frozenset().union(*(anchor.prefixes for anchor in found)),
                        any(anchor.digits for anchor in found), max(anchor.before for anchor in found))
