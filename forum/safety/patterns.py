@@ -509,8 +509,27 @@ class PhraseMatcher:
             state = self._states[nodes] = _State(nodes, self._priority)
         return state
 
-    def find(self, words: list[str]) -> list[Match]:
-        """The best match starting at each word, in order (see _best)."""
+    def find(self, words: list[str], everywhere: bool = False) -> list[Match]:
+        """The best match starting at each word, in order (see _best). With `everywhere`, walks from every
+        word instead of those the filter picks; the results must be the same (the tests check)."""
+        starts = range(len(words)) if everywhere else self._starts(words)
+        memo = self._memo
+        found: list[Match] = []
+        for index in starts:
+            ends: list[tuple[int, tuple[Any, ...]]] = []
+            for state, advance, offset in (memo.get(words[index]) or self._learn(words[index]))[1]:
+                if state.leaf and not offset:  # a one-word pattern: nothing more to read
+                    ends += [(index + advance, state.accepts)] if state.accepts else []
+                else:
+                    self._walk(words, state, index + advance, offset, ends)
+            if len(ends) == 1 and ends[0][1]:
+                found.append(Match(index, *ends[0]))
+            elif ends:
+                found.append(self._best(index, ends))
+        return found
+
+    def _starts(self, words: list[str]) -> list[int]:
+        """The words a match may start at, in order."""
         pairs = set(zip(words, islice(words, 1, None), strict=False)) & self._pairs
         starts = {index for index, pair in enumerate(zip(words, islice(words, 1, None), strict=False))
                   if pair in pairs} if pairs else set()
@@ -522,19 +541,7 @@ class PhraseMatcher:
                 reach[word] = known[0]
         for index in [index for index, word in enumerate(words) if word in reach] if reach else ():
             starts.update(range(max(index - reach[words[index]], 0), index + 1))
-        found: list[Match] = []
-        for index in sorted(starts):
-            ends: list[tuple[int, tuple[Any, ...]]] = []
-            for state, advance, offset in memo[words[index]][1]:
-                if state.leaf and not offset:  # a one-word pattern: nothing more to read
-                    ends += [(index + advance, state.accepts)] if state.accepts else []
-                else:
-                    self._walk(words, state, index + advance, offset, ends)
-            if len(ends) == 1 and ends[0][1]:
-                found.append(Match(index, *ends[0]))
-            elif ends:
-                found.append(self._best(index, ends))
-        return found
+        return sorted(starts)
 
     def _learn(self, word: str) -> tuple[int, tuple[tuple[_State, int, int], ...]]:
         """Remember, for a word: how many words before it a match may start (-1 if it anchors none), and
