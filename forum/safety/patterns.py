@@ -449,16 +449,18 @@ class PhraseMatcher:
         self._longest_first = longest_first
         self._states: dict[frozenset[_Node], _State] = {}
         self._pairs: set[tuple[str, str]] = set()  # first two words of patterns that start with two words
-        self._reaches: dict[str, int] = {}  # word -> how many words before it a match may start
-        self._anchor_prefixes: dict[str, list[tuple[str, int]]] = {}
-        self._digits_before = -1
+        # Anchor word -> how many words before it a match may start, and the words such a match starts with
+        # (None: any word some pattern starts with).
+        self._reaches: dict[str, _Reach] = {}
+        self._anchor_prefixes: dict[str, list[tuple[str, _Reach]]] = {}
+        self._digits: _Reach | None = None
         starts = []
         for items, payload in entries:
             start = _Node()
             _build(items, start, payload)
             starts.append(start)
             if not self._add_pairs(start):
-                self._add_anchor(_anchor(items) or _Anchor())  # every pattern holds a word (see _check)
+                self._add_anchor(_anchor(items) or _Anchor(), _first_words(start))
         root = self._state(_closure(starts))
         self._first: dict[str, Any] = dict(root.words)  # word -> node set, replaced by its state on first use
         # Prefixes (and first words of phrases that may run together, "killmyself") by their first letters.
@@ -472,7 +474,7 @@ class PhraseMatcher:
         self._root_numbers = root.numbers
         self._seconds = {second for _, second in self._pairs}
         self._heads = [slice(0, _HEAD)] + [slice(0, 1), slice(0, 2)] * any(len(head) < _HEAD for head in self._by_head)
-        self._memo: dict[str, tuple[int, tuple[tuple[_State, int, int], ...]]] = {}
+        self._memo: dict[str, tuple[tuple[_Reach, ...], tuple[tuple[_State, int, int], ...]]] = {}
 
     def _add_pairs(self, start: _Node) -> bool:
         """Note the first two words of a pattern that starts with two plain words (or is one word), and
@@ -492,16 +494,17 @@ class PhraseMatcher:
                 pairs.update((word, after) for node in following for after in node.words)
         self._pairs |= pairs
         for word in singles:
-            self._reaches[word] = max(self._reaches.get(word, -1), 0)
+            self._reaches[word] = _merge(self._reaches.get(word), (0, None))
         return True
 
-    def _add_anchor(self, anchor: _Anchor) -> None:
+    def _add_anchor(self, anchor: _Anchor, firsts: frozenset[str] | None) -> None:
+        reach = (anchor.before, firsts)
         for word in anchor.words:
-            self._reaches[word] = max(self._reaches.get(word, -1), anchor.before)
+            self._reaches[word] = _merge(self._reaches.get(word), reach)
         for prefix in anchor.prefixes:
-            self._anchor_prefixes.setdefault(prefix[:_HEAD], []).append((prefix, anchor.before))
+            self._anchor_prefixes.setdefault(prefix[:_HEAD], []).append((prefix, reach))
         if anchor.digits:
-            self._digits_before = max(self._digits_before, anchor.before)
+            self._digits = _merge(self._digits, reach)
 
     def _state(self, nodes: frozenset[_Node]) -> _State:
         state = self._states.get(nodes)
@@ -529,23 +532,31 @@ class PhraseMatcher:
         return found
 
     def _starts(self, words: list[str]) -> list[int]:
-        """The words a match may start at, in order."""
+        """The words a match may start at, in order: where the first two words of a pattern stand side by
+        side, and, within an anchor's reach before it, the words its patterns start with."""
+        memo = self._memo
         pairs = set(zip(words, islice(words, 1, None), strict=False)) & self._pairs
         starts = {index for index, pair in enumerate(zip(words, islice(words, 1, None), strict=False))
                   if pair in pairs} if pairs else set()
-        memo = self._memo
-        reach: dict[str, int] = {}
+        reaches: dict[str, tuple[_Reach, ...]] = {}
         for word in set(words):
             known = memo.get(word) or self._learn(word)
-            if known[0] >= 0:
-                reach[word] = known[0]
-        for index in [index for index, word in enumerate(words) if word in reach] if reach else ():
-            starts.update(range(max(index - reach[words[index]], 0), index + 1))
+            if known[0]:
+                reaches[word] = known[0]
+        for index in [index for index, word in enumerate(words) if word in reaches] if reaches else ():
+            for before, firsts in reaches[words[index]]:
+                starts.update(position for position in range(max(index - before, 0), index + 1)
+                              if self._may_start(words[position], firsts))
         return sorted(starts)
 
-    def _learn(self, word: str) -> tuple[int, tuple[tuple[_State, int, int], ...]]:
-        """Remember, for a word: how many words before it a match may start (-1 if it anchors none), and
-        the steps a match starting at it begins with: (state, words used up, offset inside the next)."""
+    def _may_start(self, word: str, firsts: frozenset[str] | None) -> bool:
+        if firsts is None:
+            return bool((self._memo.get(word) or self._learn(word))[1])
+        return word in firsts or (_needs_lossy(word) and lossy(word) in firsts)
+
+    def _learn(self, word: str) -> tuple[tuple[_Reach, ...], tuple[tuple[_State, int, int], ...]]:
+        """Remember, for a word: the reaches of the anchors it is (empty if none), and the steps a match
+        starting at it begins with: (state, words used up, offset inside the next)."""
         if len(self._memo) >= _CACHE_LIMIT:
             self._memo.clear()
         steps: list[tuple[_State, int, int]] = []
@@ -559,11 +570,11 @@ class PhraseMatcher:
             state = nodes if isinstance(nodes, _State) else self._state(_closure(nodes))
             self._first[word_key] = state
             steps.append((state, 1, 0))
-        reach = self._reaches.get(word, -1)
+        reaches = [self._reaches.get(word)]
         if word_key != word or (_needs_lossy(word) and word not in self._seconds and lossy(word) in self._seconds):
-            reach = max(reach, 1)  # leetspeak ("end it al1"): the pair filter knows only the plain spelling
+            reaches.append((1, None))  # leetspeak ("end it al1"): the pair filter knows only the plain spelling
         if _needs_lossy(word):
-            reach = max(reach, self._reaches.get(lossy(word), -1))
+            reaches.append(self._reaches.get(lossy(word)))
         heads = [word[part] for part in self._heads]
         for text, openings, state in (head for key in heads for head in self._by_head.get(key, ())):
             if not word.startswith(text):
@@ -572,16 +583,15 @@ class PhraseMatcher:
                 steps.append((state, 1, 0))
             elif len(word) > len(text) and word[len(text):len(text) + 2] in openings:
                 steps.append((state, 0, len(text)))
-                reach = max(reach, 0)
-        for prefix, before in (pair for key in heads for pair in self._anchor_prefixes.get(key, ())):
-            if word.startswith(prefix):
-                reach = max(reach, before)
+                reaches.append((0, None))
+        reaches += [reach for key in heads for prefix, reach in self._anchor_prefixes.get(key, ())
+                    if word.startswith(prefix)]
         if word[0].isdigit():
             steps += [(self._state(_closure([target])), int(at == 0), at)
                       for target, at in _numbers(self._root_numbers, word, 0)]
             unit = word.lstrip("0123456789")  # "48kg": the unit may anchor a pattern too
-            reach = max(reach, self._digits_before, self._reaches.get(unit, -1) if unit else -1)
-        self._memo[word] = known = (reach, tuple(steps))
+            reaches += [self._digits, self._reaches.get(unit) if unit else None]
+        self._memo[word] = known = (tuple(reach for reach in reaches if reach is not None), tuple(steps))
         return known
 
     def _best(self, index: int, ends: list[tuple[int, tuple[Any, ...]]]) -> Match:
@@ -680,11 +690,12 @@ class _Anchor:
     digits: bool = False
     before: int = 0  # words of the text that may come before it in a match
 
-    def score(self) -> tuple[bool, int]:
-        """Lower is rarer: no common word, then the shortest word (or prefix) as long as can be."""
+    def score(self) -> tuple[int, int, int]:
+        """Lower is better: fewer common words (a number or a short prefix counts as one), then fewer words
+        before it (a scan starts that many words before each), then longer words."""
         lengths = [len(word) for word in self.words | self.prefixes] or [0]
-        common = self.digits or bool(self.words & _COMMON) or any(len(prefix) < 4 for prefix in self.prefixes)
-        return common, -min(lengths)
+        common = self.digits + len(self.words & _COMMON) + sum(len(prefix) < 4 for prefix in self.prefixes)
+        return common, self.before, -min(lengths)
 
 
 def _anchor(items: list[Any]) -> _Anchor | None:
@@ -730,6 +741,25 @@ def _span(item: Any) -> int:
     if isinstance(item, _Gap):
         return item.words
     return 0 if isinstance(item, _ClauseEnd) else 1
+
+
+_Reach = tuple[int, "frozenset[str] | None"]
+
+
+def _merge(reach: _Reach | None, other: _Reach) -> _Reach:
+    """Two reaches of one anchor as one: the longer, with the words of both (None: any word)."""
+    if reach is None:
+        return other
+    firsts = None if reach[1] is None or other[1] is None else reach[1] | other[1]
+    return max(reach[0], other[0]), firsts
+
+
+def _first_words(start: _Node) -> frozenset[str] | None:
+    """The words a pattern may start with, or None if it may start with a prefix or a number."""
+    opening = _closure([start])
+    if any(node.prefixes or node.numbers for node in opening):
+        return None
+    return frozenset(word for node in opening for word in node.words)
 
 
 _UNSEEN = object()
