@@ -55,6 +55,9 @@ _SEPARATOR_HINT = re.compile(r'[\t\r\f\v"-]|  ')  # a lone space is already righ
 # Letters split by single spaces (three or more of them) or by dots, dashes or asterisks (two or more).
 _SPACED_RUN = re.compile(r" ([a-z0-9](?: [a-z0-9]){2,})(?![\w']|[.*_~/-][a-z0-9])")
 _SPLIT_HINT = re.compile(r"[.*_~/-](?<=[a-z0-9][.*_~/-])(?=[a-z0-9])")
+# Words of spaced-out letters set apart by wider gaps: "e n d  i t", "i  w a n t  t o  d i e".
+_SPACED_WORDS = re.compile(r"(?<![\w'])[a-z0-9](?: [a-z0-9])*(?: {2,}[a-z0-9](?: [a-z0-9])*)+(?![\w'])")
+_WIDE_GAP = re.compile(r" {2,}")
 
 
 # Latin letters NFKC leaves alone: small capitals ("ᴋɪʟʟ") and regional-indicator symbols ("🇰🇮🇱🇱").
@@ -294,7 +297,19 @@ def join_split_letters(text: str) -> tuple[str, OffsetMap | None]:
     spaced run keeps a final "i" apart, as English words rarely end in one and "I" starts many clauses.
     """
     drops: list[int] = []
+    phrases: list[tuple[int, int]] = []
+    for match in _SPACED_WORDS.finditer(text):
+        letters = [len(word.replace(" ", "")) for word in _WIDE_GAP.split(match.group())]
+        if max(letters) >= 3 and sum(letters) >= 4:
+            phrases.append(match.span())
+            start = match.start()
+            for gap in _WIDE_GAP.finditer(match.group()):  # one space stays between words
+                drops += range(start + gap.start() + 1, start + gap.end())
+            drops += [index for index in range(*match.span()) if text[index] == " "  # inside a word
+                      and text[index - 1] != " " and text[index + 1] != " "]
     for match in _SPACED_RUN.finditer(" " + text):
+        if any(low <= match.start() < high for low, high in phrases):
+            continue
         start, end = match.span(1)
         if end - start >= 7 and match.group(1).endswith(" i"):  # "t o m o r r o w I won't": "I" is a word
             end -= 2

@@ -59,13 +59,14 @@ def test_numbers_codes_and_addresses_keep_their_characters(text):
     ("s u i c i d e", "suicide"), ("k.i.l.l", "kill"), ("e-n-d it", "end it"), ("s*u*i*c*i*d*e", "suicide"),
     ("k.i.l.l.i.n.g m.y.s.e.l.f", "killing myself"), ("s.h relapse", "sh relapse"),
     ("by t o m o r r o w i will", "by tomorrow i will"), ("k_i_l_l", "kill"), ("k/i/l/l", "kill"), ("k~i~l~l", "kill"),
-    ("k.i.l.l. me", "kill me"),
+    ("k.i.l.l. me", "kill me"), ("e n d  i t", "end it"), ("i  w a n t  t o  d i e", "i want to die"),
 ])
 def test_letters_split_by_spaces_dots_dashes_or_asterisks_are_joined(written, read):
     assert join_split_letters(written)[0] == read
 
 
-@pytest.mark.parametrize("text", ["i am a person", "a b", "rated 3.5 stars", "u r nice", "self-harm"])
+@pytest.mark.parametrize("text", ["i am a person", "a b", "rated 3.5 stars", "u r nice", "self-harm", "a  b  c",
+                                  "i  am  ok"])
 def test_ordinary_words_and_numbers_are_not_joined(text):
     assert join_split_letters(text)[0] == text
 
