@@ -18,8 +18,8 @@ three letters or more ("killmyself", "selfharm"), as spaced-out letters join tha
 
 How it runs: each pattern becomes a small graph of word steps (a Thompson NFA). The graphs are read as
 one deterministic automaton built lazily, state by state, as posts need it, so compiling is cheap. A scan
-splits the stream into words, looks each word up in one dict of first words, and walks the automaton
-only from the words that start some phrase.
+splits the stream into words, picks the words a match may start at with set operations (see
+PhraseMatcher), and walks the automaton from those alone.
 """
 
 from __future__ import annotations
@@ -87,6 +87,8 @@ class Tokens:
 
 def _without_edge_stars(text: str) -> str:
     return _EDGE_STARS.sub(lambda stars: " " * len(stars.group()), text)
+
+
 # Words a gap may not skip, and number words, both as they appear in the matching stream.
 NEGATIONS = frozenset(match_form(word) for word in (
     "not", "never", "no", "nobody", "nothing", "nor", "without", "cannot", "don't", "didn't", "doesn't",
@@ -98,11 +100,11 @@ DEFAULT_GAP = 3
 MAX_GAP = 8
 COMPOUND_MIN = 3  # letters a first word needs to start a phrase run together in one word of the text
 _HEAD = 3  # letters of a word used to find the prefixes (and run-together first words) it may start with
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d+")  # a number's point or comma is a word of its own
 _VOWELS = frozenset("aeiouy")
 _LI_RUN = re.compile("[li]+")
 _PATTERN_TOKEN = re.compile(r"\s*(\.\.\d*|[()|?]|[^\s()|?]+)")
-_CACHE_LIMIT = 50_000  # per-state memo of word -> next state, for states that read more than exact words
+_CACHE_LIMIT = 50_000  # entries a memo (word -> what follows from it) holds before it starts afresh
 
 
 class PatternError(ValueError):
@@ -190,7 +192,7 @@ def _parse_sequence(tokens: list[str], position: int, top: bool = False) -> tupl
             position += 1
         elif re.fullmatch(r"#(\d\+?)?", token):
             number = _Number(int(token[1:].rstrip("+") or 0), token.endswith("+"))
-            # A plain `#` is a group (digits, or a number word), so the trie can dispatch on its first letter.
+            # A plain `#` is a group: digits, or a number word ("took three pills").
             items.append(number if number.digits else _Group([[number]] + [[_Word(word)] for word in NUMBER_WORDS]))
             position += 1
         elif token == "$":
@@ -205,7 +207,6 @@ def _parse_sequence(tokens: list[str], position: int, top: bool = False) -> tupl
             raise PatternError("empty alternative")
         return [_Group(alternatives)], position
     return items, position
-
 
 
 def _check(items: list[Any], top: bool = False, final: bool = True) -> None:
@@ -497,7 +498,7 @@ class PhraseMatcher:
             self._reaches[word] = _merge(self._reaches.get(word), (0, None))
         return True
 
-    def _add_anchor(self, anchor: _Anchor, firsts: frozenset[str] | None) -> None:
+    def _add_anchor(self, anchor: _Anchor, firsts: _Firsts) -> None:
         reach = (anchor.before, firsts)
         for word in anchor.words:
             self._reaches[word] = _merge(self._reaches.get(word), reach)
@@ -549,10 +550,10 @@ class PhraseMatcher:
                               if self._may_start(words[position], firsts))
         return sorted(starts)
 
-    def _may_start(self, word: str, firsts: frozenset[str] | None) -> bool:
+    def _may_start(self, word: str, firsts: _Firsts | None) -> bool:
         if firsts is None:
             return bool((self._memo.get(word) or self._learn(word))[1])
-        return word in firsts or (_needs_lossy(word) and lossy(word) in firsts)
+        return word in firsts.words or firsts.admit(word)
 
     def _learn(self, word: str) -> tuple[tuple[_Reach, ...], tuple[tuple[_State, int, int], ...]]:
         """Remember, for a word: the reaches of the anchors it is (empty if none), and the steps a match
@@ -691,11 +692,11 @@ class _Anchor:
     before: int = 0  # words of the text that may come before it in a match
 
     def score(self) -> tuple[int, int, int]:
-        """Lower is better: fewer common words (a number or a short prefix counts as one), then fewer words
-        before it (a scan starts that many words before each), then longer words."""
+        """Lower is better: fewer common words (a number or a short prefix counts as one) times the words a
+        scan looks back from each (how many starts it costs), then fewer of those, then longer words."""
         lengths = [len(word) for word in self.words | self.prefixes] or [0]
         common = self.digits + len(self.words & _COMMON) + sum(len(prefix) < 4 for prefix in self.prefixes)
-        return common, self.before, -min(lengths)
+        return common * (self.before + 1), self.before, -min(lengths)
 
 
 def _anchor(items: list[Any]) -> _Anchor | None:
@@ -743,23 +744,40 @@ def _span(item: Any) -> int:
     return 0 if isinstance(item, _ClauseEnd) else 1
 
 
-_Reach = tuple[int, "frozenset[str] | None"]
+@dataclass(frozen=True)
+class _Firsts:
+    """How the matches of some patterns may start: with one of these words or prefixes, or a number."""
+
+    words: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    digits: bool = False
+
+    def admit(self, word: str) -> bool:
+        return (word in self.words or (_needs_lossy(word) and lossy(word) in self.words)
+                or (self.digits and word[0].isdigit()) or any(word.startswith(prefix) for prefix in self.prefixes))
+
+    def __or__(self, other: _Firsts) -> _Firsts:
+        return _Firsts(self.words | other.words, tuple(dict.fromkeys(self.prefixes + other.prefixes)),
+                       self.digits or other.digits)
+
+
+_Reach = tuple[int, "_Firsts | None"]  # words before the anchor a match may start, and how (None: any way)
 
 
 def _merge(reach: _Reach | None, other: _Reach) -> _Reach:
-    """Two reaches of one anchor as one: the longer, with the words of both (None: any word)."""
+    """Two reaches of one anchor as one: the longer, starting in the ways of both."""
     if reach is None:
         return other
     firsts = None if reach[1] is None or other[1] is None else reach[1] | other[1]
     return max(reach[0], other[0]), firsts
 
 
-def _first_words(start: _Node) -> frozenset[str] | None:
-    """The words a pattern may start with, or None if it may start with a prefix or a number."""
+def _first_words(start: _Node) -> _Firsts:
+    """How a pattern's matches may start."""
     opening = _closure([start])
-    if any(node.prefixes or node.numbers for node in opening):
-        return None
-    return frozenset(word for node in opening for word in node.words)
+    return _Firsts(frozenset(word for node in opening for word in node.words),
+                   tuple(prefix for node in opening for prefix, _ in node.prefixes),
+                   any(node.numbers for node in opening))
 
 
 _UNSEEN = object()
@@ -771,7 +789,7 @@ def _numbers(steps: list[tuple[int, bool, _Node]], word: str, offset: int) -> li
     found = _NUMBER.match(word, offset)
     if not found:
         return []
-    integer = found.group().replace(",", ".").split(".")[0]
+    integer = found.group()
     after = 0 if found.end() == len(word) else found.end()
     return [(target, after) for digits, at_least, target in steps
             if not digits or (integer[0] != "0" and (len(integer) >= digits if at_least else len(integer) <= digits))]
