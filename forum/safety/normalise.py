@@ -298,7 +298,7 @@ def join_split_letters(text: str) -> tuple[str, OffsetMap | None]:
     """
     drops: list[int] = []
     phrases: list[tuple[int, int]] = []
-    for match in _SPACED_WORDS.finditer(text):
+    for match in _SPACED_WORDS.finditer(text) if "  " in text else ():
         letters = [len(word.replace(" ", "")) for word in _WIDE_GAP.split(match.group())]
         if max(letters) >= 3 and sum(letters) >= 4:
             phrases.append(match.span())

@@ -42,32 +42,24 @@ from .normalise import match_form
 # space. (A character class rather than \w, which takes sre three times as long.)
 _MARKS = "".join(char for char in string.punctuation if char not in "*_") + "\n"
 _WORD = re.compile(f"[^ {re.escape(_MARKS)}]+|[{re.escape(_MARKS)}]")
-_EDGE_STARS = re.compile(r"(?<!\w)\*+|\*+(?!\w)")
+_STARS = re.compile(r"\*+")
 CLAUSE_ENDS = frozenset(".!?,;:\n")
 
 
 def words_of(text: str) -> list[str]:
     """The words of a matching-stream text, as find() reads them."""
-    if "*" in text:
-        text = _without_edge_stars(text)
-    return _WORD.findall(text)
-
-
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """Where each of words_of(text) lies in `text`."""
-    if "*" in text:
-        text = _without_edge_stars(text)
-    return [word.span() for word in _WORD.finditer(text)]
+    return _WORD.findall(_without_edge_stars(text))
 
 
 class Tokens:
     """The words of a matching-stream text, found once per scan and shared by the automata it runs."""
 
-    __slots__ = ("text", "words", "_spans", "_starts")
+    __slots__ = ("text", "words", "_clean", "_spans", "_starts")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.words = words_of(text)
+        self._clean = _without_edge_stars(text)
+        self.words = _WORD.findall(self._clean)
         self._spans: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
 
@@ -75,7 +67,7 @@ class Tokens:
     def spans(self) -> list[tuple[int, int]]:
         """Where each word lies in the text (worked out only when some pattern matched)."""
         if self._spans is None:
-            self._spans = word_spans(self.text)
+            self._spans = [word.span() for word in _WORD.finditer(self._clean)]
         return self._spans
 
     def within(self, start: int, end: int) -> tuple[int, int]:
@@ -86,7 +78,22 @@ class Tokens:
 
 
 def _without_edge_stars(text: str) -> str:
-    return _EDGE_STARS.sub(lambda stars: " " * len(stars.group()), text)
+    """The text with each run of asterisks that does not sit inside a word ("**bold**") made spaces."""
+    if "*" not in text:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for stars in _STARS.finditer(text):
+        start, end = stars.span()
+        if start > 0 and end < len(text) and _is_word_char(text[start - 1]) and _is_word_char(text[end]):
+            continue  # censoring: "k*ll"
+        pieces += [text[position:start], " " * (end - start)]
+        position = end
+    return "".join(pieces) + text[position:] if pieces else text
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 # Words a gap may not skip, and number words, both as they appear in the matching stream.
