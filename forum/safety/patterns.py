@@ -111,7 +111,8 @@ _NUMBER = re.compile(r"\d+")  # a number's point or comma is a word of its own
 _VOWELS = frozenset("aeiouy")
 _LI_RUN = re.compile("[li]+")
 _PATTERN_TOKEN = re.compile(r"\s*(\.\.\d*|[()|?]|[^\s()|?]+)")
-_CACHE_LIMIT = 50_000  # entries a memo (word -> what follows from it) holds before it starts afresh
+_CACHE_LIMIT = 50_000  # words the per-word memo holds before it starts afresh
+_STATE_MEMO_LIMIT = 300_000  # (state, word) -> next state entries, over all states, before they start afresh
 
 
 class PatternError(ValueError):
@@ -483,6 +484,7 @@ class PhraseMatcher:
         self._seconds = {second for _, second in self._pairs}
         self._heads = [slice(0, _HEAD)] + [slice(0, 1), slice(0, 2)] * any(len(head) < _HEAD for head in self._by_head)
         self._memo: dict[str, tuple[tuple[_Reach, ...], tuple[tuple[_State, int, int], ...]]] = {}
+        self._remembered = 0  # entries in the states' memos
 
     def _add_pairs(self, start: _Node) -> bool:
         """Note the first two words of a pattern that starts with two plain words (or is one word), and
@@ -635,8 +637,11 @@ class PhraseMatcher:
             if following is _UNSEEN:
                 known = word in state.words or (_needs_lossy(word) and lossy(word) in state.words)
                 following = self._read(state, word) if state.reads_any or known else None
-                if len(state.memo) >= _CACHE_LIMIT:
-                    state.memo.clear()
+                self._remembered += 1
+                if self._remembered > _STATE_MEMO_LIMIT:  # all states' memos together: a bound on memory
+                    for known_state in list(self._states.values()):
+                        known_state.memo.clear()
+                    self._remembered = 1
                 state.memo[word] = following
             if following is not None:
                 stack.append((following, index + 1, 0))
