@@ -101,16 +101,21 @@ def assess(text: str, ruleset: Ruleset) -> list[Assessment]:
 
 
 def _outermost(hits: list[tuple[int, int, tuple[Rule, ...]]]) -> list[tuple[int, int, tuple[Rule, ...]]]:
-    """Drop hits lying inside a longer hit: the longer phrase ("tried to kill myself") says more.
+    """Drop hits lying inside a longer hit: the longer phrase ("survived an overdose") says more, unless
+    the longer one is only an indicator or the inner one is urgent and more severe ("the gun is loaded"
+    inside a long indicator must not be lost).
 
     Hits come ordered by start, so a hit can only lie inside one that starts earlier."""
     kept: list[tuple[int, int, tuple[Rule, ...]]] = []
-    furthest = -1
+    furthest, furthest_rank = -1, -1
     for hit in hits:
-        if hit[1] <= furthest:
+        rank = max(_RANK[rule.severity] for rule in hit[2])
+        inside = hit[1] <= furthest
+        if inside and furthest_rank > 0 and not (rank >= _RANK["high"] and rank > furthest_rank):
             continue
         kept.append(hit)
-        furthest = hit[1]
+        if not inside:
+            furthest, furthest_rank = hit[1], rank
     return kept
 
 

@@ -450,12 +450,12 @@ class PhraseMatcher:
     the anchor of any other pattern (a word every match of it holds, see _anchor)."""
 
     def __init__(self, entries: Iterable[tuple[list[Any], Any]], priority: Callable[[Any], int],
-                 longest_first: bool = False) -> None:
+                 every: bool = False) -> None:
         """`entries` are (parsed items, payload) pairs. Of the patterns matching from one word, those whose
-        payload has the highest `priority` win and of them the longest, or with `longest_first` the longest
-        and of them the highest priority (see _best)."""
+        payload has the highest `priority` win and of them the longest (see _best); with `every`, each
+        match is reported ("not answering" and the "not" in it)."""
         self._priority = priority
-        self._longest_first = longest_first
+        self._every = every
         self._states: dict[frozenset[_Node], _State] = {}
         self._pairs: set[tuple[str, str]] = set()  # first two words of patterns that start with two words
         # Anchor word -> how many words before it a match may start, and the words such a match starts with
@@ -537,6 +537,8 @@ class PhraseMatcher:
                     self._walk(words, state, index + advance, offset, ends)
             if len(ends) == 1 and ends[0][1]:
                 found.append(Match(index, *ends[0]))
+            elif ends and self._every:
+                found += [Match(index, end, payloads) for end, payloads in _by_end(ends, self._priority)]
             elif ends:
                 found.append(self._best(index, ends))
         return found
@@ -605,15 +607,11 @@ class PhraseMatcher:
         return known
 
     def _best(self, index: int, ends: list[tuple[int, tuple[Any, ...]]]) -> Match:
-        """The match from words[index]: by priority then length ("end it all" over "end it"), or by length
-        then priority; payloads of other patterns ending there too come along."""
+        """The match from words[index]: the highest-priority payloads, and of them the longest ("end it all"
+        over "end it"); payloads of other patterns ending there too come along."""
         priority = self._priority
-        if self._longest_first:
-            end = max(ends, key=lambda found: (found[0], priority(found[1][0])))[0]
-        else:
-            end = max(ends, key=lambda found: (priority(found[1][0]), found[0]))[0]
-        payloads = tuple(dict.fromkeys(payload for stop, found in ends if stop == end for payload in found))
-        return Match(index, end, tuple(sorted(payloads, key=priority, reverse=True)))
+        end = max(ends, key=lambda found: (priority(found[1][0]), found[0]))[0]
+        return Match(index, end, dict(_by_end(ends, priority))[end])
 
     def _walk(self, words: list[str], state: _State, index: int, offset: int,
               ends: list[tuple[int, tuple[Any, ...]]]) -> None:
@@ -771,6 +769,15 @@ class _Firsts:
     def __or__(self, other: _Firsts) -> _Firsts:
         return _Firsts(self.words | other.words, tuple(dict.fromkeys(self.prefixes + other.prefixes)),
                        self.digits or other.digits)
+
+
+def _by_end(ends: list[tuple[int, tuple[Any, ...]]],
+            priority: Callable[[Any], int]) -> list[tuple[int, tuple[Any, ...]]]:
+    """(end, payloads) for each place where matches end, shortest first, payloads by priority."""
+    merged: dict[int, dict[Any, None]] = {}
+    for end, payloads in ends:
+        merged.setdefault(end, {}).update(dict.fromkeys(payloads))
+    return [(end, tuple(sorted(merged[end], key=priority, reverse=True))) for end in sorted(merged)]
 
 
 _Reach = tuple[int, "_Firsts | None"]  # words before the anchor a match may start, and how (None: any way)

@@ -43,28 +43,29 @@ class Automaton:
     """Phrase patterns as one word automaton, regexes as one alternation: `find` runs each once."""
 
     phrases: PhraseMatcher | None
+    every: bool  # report every match (cues), or one per starting position (rules)
     regex: re.Pattern[str] | None  # consumes the non-word character before each candidate start
     markers: dict[str, tuple[Any, ...]]  # the regex's marker group -> payloads
 
     def find(self, tokens: Tokens, start: int = 0, end: int | None = None) -> list[tuple[int, int, tuple[Any, ...]]]:
-        """(start, end, payloads) for each position in the text's [start:end] where some pattern matches, in
-        order; where a phrase and a regex start together, the phrase."""
+        """(start, end, payloads) for the matches in the text's [start:end], in order: every match, or
+        one per starting position (where a phrase and a regex start together, the phrase)."""
         text = tokens.text
         stop = len(text) if end is None else end
-        found: dict[int, tuple[int, int, tuple[Any, ...]]] = {}
+        found: list[tuple[int, int, tuple[Any, ...]]] = []
         if self.phrases is not None:
             first, last = (0, len(tokens.words)) if start == 0 and stop == len(text) else tokens.within(start, stop)
             matches = self.phrases.find(tokens.words[first:last] if last - first < len(tokens.words) else tokens.words)
             if matches:
                 spans = tokens.spans
-                for match in matches:
-                    position = spans[first + match.start][0]
-                    found[position] = (position, spans[first + match.end - 1][1], match.payloads)
+                found = [(spans[first + match.start][0], spans[first + match.end - 1][1], match.payloads)
+                         for match in matches]
         if self.regex is not None:
-            for match in self.regex.finditer(" " + text, start, stop + 1):
-                found.setdefault(match.start(), (match.start(), match.end(match.lastgroup) - 1,
-                                                 self.markers[match.lastgroup]))
-        return [found[position] for position in sorted(found)]
+            taken = set() if self.every else {position for position, _, _ in found}
+            found += [(match.start(), match.end(match.lastgroup) - 1, self.markers[match.lastgroup])
+                      for match in self.regex.finditer(" " + text, start, stop + 1) if match.start() not in taken]
+            found.sort(key=lambda hit: (hit[0], hit[1]))
+        return found
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _cue_automaton(cues: tuple[Cue, ...], hotlines: tuple[str, ...]) -> Automato
     only in their rules, as the app's recompiled rulesets usually do."""
     entries = [(cue.kind, "regex" if cue.regex else "phrase", cue.pattern, f"{cue.kind} cue {cue.pattern!r}")
                for cue in cues + tuple(Cue("resource", number) for number in hotlines)]
-    return _automaton(entries, longest_first=True)  # "not answering" is a sign of danger, not a negation
+    return _automaton(entries, every=True)  # "not answering" (immediacy) and the "not" in it (negated)
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +134,7 @@ def _fingerprint(rules: Sequence[Rule], hotlines: frozenset[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
-def _automaton(entries: list[tuple[Any, str, str, str]], longest_first: bool = False) -> Automaton:
+def _automaton(entries: list[tuple[Any, str, str, str]], every: bool = False) -> Automaton:
     """Phrases into one PhraseMatcher, regexes into one alternation (see Automaton)."""
     phrases: list[tuple[list[Any], Any]] = []
     regexes: list[tuple[str, Any]] = []
@@ -163,7 +164,8 @@ def _automaton(entries: list[tuple[Any, str, str, str]], longest_first: bool = F
         union = "[" + "".join(guard[1:-1] for guard, _ in symbol_first) + "]"
         branches.append(_guarded(union, "|".join(branch for _, branch in symbol_first)))
     return Automaton(
-        PhraseMatcher(phrases, _priority, longest_first) if phrases else None,
+        PhraseMatcher(phrases, _priority, every) if phrases else None,
+        every,
         re.compile(r"[^\w](?=" + "|".join(branches) + ")") if branches else None,
         {name: tuple(payloads) for name, payloads in markers.items()},
     )
@@ -175,18 +177,9 @@ def _guarded(guard: str, branch: str) -> str:
     return f"{guard}(?<=(?=(?:{branch})){guard})"
 
 
-# Only one entry is reported per starting position. Where paths fork, rules of higher severity are tried
-# first, and cues in this order (a pseudo-cue must beat the negation it contains; who a post is about
-# matters least).
-_CUE_PRIORITY = {"pseudo": 9, "idiom": 8, "resource": 8, "negated": 7, "negated_after": 7, "accident": 6,
-                 "immediacy": 5, "plan": 5, "means": 4, "timing": 4, "intent": 4, "protective": 4, "recovered": 3,
-                 "historical": 3, "current": 3, "framing": 2, "speaker": 2, "other_person": 1}
-
-
 def _priority(payload: Any) -> int:
-    if isinstance(payload, Rule):
-        return SEVERITIES.index(payload.severity)
-    return _CUE_PRIORITY.get(payload, 0)
+    """Where rules from one word end differently, the most severe wins (cues are all reported)."""
+    return SEVERITIES.index(payload.severity) if isinstance(payload, Rule) else 0
 
 
 def _checked_regex(pattern: str, name: str) -> str:

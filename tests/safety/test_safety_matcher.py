@@ -84,3 +84,17 @@ def test_a_cue_that_starts_with_a_negation_is_read_whole():
     verdict = scan("She is not answering her phone. She said she would hurt herself.", ruleset)
     assert verdict.action == "urgent"
     assert "immediacy" in verdict.hits[0].cues
+
+
+def test_every_cue_from_one_word_is_reported():
+    ruleset = compile_ruleset([rule("kill myself")], cues=[Cue("negated", "not"), Cue("immediacy", "not answering")])
+    assert [kinds for _, _, kinds in ruleset.cues.find(Tokens("not answering"))] == [("negated",), ("immediacy",)]
+
+
+def test_an_urgent_phrase_inside_a_longer_indicator_is_kept_but_a_milder_one_inside_a_phrase_is_not():
+    indicator = rule("the gun is loaded and in the drawer", "indicator", severity="none")
+    loaded = rule("gun is loaded", "loaded", severity="high")
+    assert hits("the gun is loaded and in the drawer", indicator, loaded) == ["indicator", "loaded"]
+    survived = rule("survived an overdose", "survived", severity="routine", category="medical_emergency")
+    overdose = rule("overdose", "overdose", severity="elevated", category="medical_emergency")
+    assert hits("i survived an overdose", survived, overdose) == ["survived"]
