@@ -557,14 +557,16 @@ class PhraseMatcher:
                 reaches[word] = known[0]
         for index in [index for index, word in enumerate(words) if word in reaches] if reaches else ():
             for before, firsts in reaches[words[index]]:
+                if not before:
+                    starts.add(index)
+                    continue
+                admit = firsts.admit if firsts is not None else self._starts_something
                 starts.update(position for position in range(max(index - before, 0), index + 1)
-                              if self._may_start(words[position], firsts))
+                              if position not in starts and admit(words[position]))
         return sorted(starts)
 
-    def _may_start(self, word: str, firsts: _Firsts | None) -> bool:
-        if firsts is None:
-            return bool((self._memo.get(word) or self._learn(word))[1])
-        return word in firsts.words or firsts.admit(word)
+    def _starts_something(self, word: str) -> bool:
+        return bool((self._memo.get(word) or self._learn(word))[1])
 
     def _learn(self, word: str) -> tuple[tuple[_Reach, ...], tuple[tuple[_State, int, int], ...]]:
         """Remember, for a word: the reaches of the anchors it is (empty if none), and the steps a match
@@ -762,9 +764,34 @@ class _Firsts:
     prefixes: tuple[str, ...] = ()
     digits: bool = False
 
+    def __post_init__(self) -> None:
+        heads: dict[str, list[str]] = {}
+        for prefix in self.prefixes:
+            heads.setdefault(prefix[:_HEAD], []).append(prefix)
+        object.__setattr__(self, "_heads", heads)
+        object.__setattr__(self, "_short", any(len(prefix) < _HEAD for prefix in self.prefixes))
+        object.__setattr__(self, "_admitted", {})
+
     def admit(self, word: str) -> bool:
-        return (word in self.words or (_needs_lossy(word) and lossy(word) in self.words)
-                or (self.digits and word[0].isdigit()) or any(word.startswith(prefix) for prefix in self.prefixes))
+        """Whether a match may start with `word` (remembered per word)."""
+        admitted: dict[str, bool] = self._admitted  # type: ignore[attr-defined]
+        known = admitted.get(word)
+        if known is None:
+            if len(admitted) >= _CACHE_LIMIT:
+                admitted.clear()
+            known = admitted[word] = self._admit(word)
+        return known
+
+    def _admit(self, word: str) -> bool:
+        if word in self.words or (self.digits and word[0].isdigit()):
+            return True
+        if _needs_lossy(word) and lossy(word) in self.words:
+            return True
+        heads = self._heads  # type: ignore[attr-defined]
+        candidates = heads.get(word[:_HEAD], ())
+        if self._short:  # type: ignore[attr-defined]
+            candidates = [*candidates, *heads.get(word[:1], ()), *heads.get(word[:2], ())]
+        return any(word.startswith(prefix) for prefix in candidates)
 
     def __or__(self, other: _Firsts) -> _Firsts:
         return _Firsts(self.words | other.words, tuple(dict.fromkeys(self.prefixes + other.prefixes)),
