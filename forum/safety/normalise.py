@@ -327,7 +327,8 @@ def join_split_letters(text: str) -> tuple[str, OffsetMap | None]:
         scanned = end
         if end < len(text) and (text[end].isalnum() or text[end] in "'_"):
             continue
-        if sum(c.isalpha() for c in text[start:end]) >= 2:
+        # Two letters around one asterisk are a censored word ("g*n"), not a split one ("k*i*l*l").
+        if sum(c.isalpha() for c in text[start:end]) >= (3 if text[separator] == "*" else 2):
             drops.extend(range(start + 1, end, 2))
             if end < len(text) and text[end] == text[separator] and text[end] != "." or (
                     text[end:end + 1] == "." and text[end + 1:end + 2] in ("", " ")):

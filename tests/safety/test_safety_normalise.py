@@ -66,7 +66,7 @@ def test_letters_split_by_spaces_dots_dashes_or_asterisks_are_joined(written, re
 
 
 @pytest.mark.parametrize("text", ["i am a person", "a b", "rated 3.5 stars", "u r nice", "self-harm", "a  b  c",
-                                  "i  am  ok"])
+                                  "i  am  ok", "g*n"])
 def test_ordinary_words_and_numbers_are_not_joined(text):
     assert join_split_letters(text)[0] == text
 
