@@ -414,7 +414,7 @@ class _State:
     """A set of graph nodes the automaton may be at, with their steps merged; built on first use."""
 
     __slots__ = ("words", "prefixes", "numbers", "gap", "accepts", "clause_accepts", "reads_any", "leaf", "memo",
-                 "by_letter")
+                 "by_letter", "openings")
 
     def __init__(self, nodes: frozenset[_Node], priority: Callable[[Any], int]) -> None:
         words: dict[str, set[_Node]] = {}
@@ -432,6 +432,7 @@ class _State:
         self.leaf = not (words or self.reads_any or self.clause_accepts)  # nothing more to read
         self.memo: dict[str, _State | None] = {}  # word -> the state after it
         self.by_letter: dict[str, list[tuple[str, set[_Node]]]] | None = None  # words by first letter
+        self.openings: frozenset[str] | None = None  # see _openings
 
 
 @dataclass(frozen=True)
@@ -472,14 +473,14 @@ class PhraseMatcher:
                 self._add_anchor(_anchor(items) or _Anchor(), _first_words(start))
         root = self._state(_closure(starts))
         self._first: dict[str, Any] = dict(root.words)  # word -> node set, replaced by its state on first use
-        # Prefixes (and first words of phrases that may run together, "killmyself") by their first letters.
-        self._by_head: dict[str, list[tuple[str, frozenset[str] | None, _State]]] = {}
+        # Prefixes (and first words of phrases that may run together, "killmyself") by their first letters;
+        # the states after run-together first words are only made when a word of a post needs them.
+        self._by_head: dict[str, list[tuple[str, bool, Any]]] = {}
         for prefix, node in root.prefixes:
-            self._by_head.setdefault(prefix[:_HEAD], []).append((prefix, None, self._state(_closure([node]))))
-        for word, nodes in root.words.items():
+            self._by_head.setdefault(prefix[:_HEAD], []).append((prefix, True, self._state(_closure([node]))))
+        for word in root.words:
             if len(word) >= COMPOUND_MIN and word.isalpha():
-                state = self._state(_closure(nodes))
-                self._by_head.setdefault(word[:_HEAD], []).append((word, _openings(state), state))
+                self._by_head.setdefault(word[:_HEAD], []).append((word, False, None))
         self._root_numbers = root.numbers
         self._seconds = {second for _, second in self._pairs}
         self._heads = [slice(0, _HEAD)] + [slice(0, 1), slice(0, 2)] * any(len(head) < _HEAD for head in self._by_head)
@@ -565,6 +566,13 @@ class PhraseMatcher:
                               if position not in starts and admit(words[position]))
         return sorted(starts)
 
+    def _first_state(self, word: str) -> _State:
+        """The state after a first word (made on first use)."""
+        nodes = self._first[word]
+        if not isinstance(nodes, _State):
+            nodes = self._first[word] = self._state(_closure(nodes))
+        return nodes
+
     def _starts_something(self, word: str) -> bool:
         return bool((self._memo.get(word) or self._learn(word))[1])
 
@@ -581,23 +589,24 @@ class PhraseMatcher:
         else:
             word_key = word
         if nodes is not None:
-            state = nodes if isinstance(nodes, _State) else self._state(_closure(nodes))
-            self._first[word_key] = state
-            steps.append((state, 1, 0))
+            steps.append((self._first_state(word_key), 1, 0))
         reaches = [self._reaches.get(word)]
         if word_key != word or (_needs_lossy(word) and word not in self._seconds and lossy(word) in self._seconds):
             reaches.append((1, None))  # leetspeak ("end it al1"): the pair filter knows only the plain spelling
         if _needs_lossy(word):
             reaches.append(self._reaches.get(lossy(word)))
         heads = [word[part] for part in self._heads]
-        for text, openings, state in (head for key in heads for head in self._by_head.get(key, ())):
+        for text, is_prefix, state in (head for key in heads for head in self._by_head.get(key, ())):
             if not word.startswith(text):
                 continue
-            if openings is None:
+            if is_prefix:
                 steps.append((state, 1, 0))
-            elif len(word) > len(text) and word[len(text):len(text) + 2] in openings:
-                steps.append((state, 0, len(text)))
-                reaches.append((0, None))
+                continue
+            if len(word) > len(text):
+                state = self._first_state(text)
+                if word[len(text):len(text) + 2] in _openings(state):
+                    steps.append((state, 0, len(text)))
+                    reaches.append((0, None))
         reaches += [reach for key in heads for prefix, reach in self._anchor_prefixes.get(key, ())
                     if word.startswith(prefix)]
         if word[0].isdigit():
@@ -677,11 +686,14 @@ class PhraseMatcher:
 
 
 def _openings(state: _State) -> frozenset[str]:
-    """How a word that may come next in `state` starts: its first two letters (all of a shorter word)."""
-    openings = {text[:2] for text in state.words} | {prefix[:2] for prefix, _ in state.prefixes}
-    if state.numbers:
-        openings |= {str(digit) for digit in range(10)} | {f"{a}{b}" for a in range(10) for b in range(10)}
-    return frozenset(openings)  # a gap is not run together: "killmyself", but not "takeallmypills" for "take .. pills"
+    """How a word that may come next in `state` starts: its first two letters (all of a shorter word).
+    A gap is not run together: "killmyself", but not "takeallmypills" for "take .. pills"."""
+    if state.openings is None:
+        openings = {text[:2] for text in state.words} | {prefix[:2] for prefix, _ in state.prefixes}
+        if state.numbers:
+            openings |= {str(digit) for digit in range(10)} | {f"{a}{b}" for a in range(10) for b in range(10)}
+        state.openings = frozenset(openings)
+    return state.openings
 
 
 # Words too common to anchor a pattern on when it holds a rarer one (see _anchor), in matching-stream form.
