@@ -101,37 +101,45 @@ def assess(text: str, ruleset: Ruleset) -> list[Assessment]:
 
 
 def _outermost(hits: list[tuple[int, int, tuple[Rule, ...]]]) -> list[tuple[int, int, tuple[Rule, ...]]]:
-    """Drop hits lying inside a longer hit: the longer phrase ("survived an overdose") says more, unless
-    the longer one is only an indicator or the inner one is urgent and more severe ("the gun is loaded"
-    inside a long indicator must not be lost).
+    """Drop hits lying inside a longer hit of their category: the longer phrase ("survived an overdose")
+    says more, unless the longer one is only an indicator or the inner one is urgent and more severe
+    ("the gun is loaded" inside a long indicator must not be lost). Another category's hit stays: a
+    phone number inside "whatsapp me on ..." is still personal information.
 
     Hits come ordered by start, so a hit can only lie inside one that starts earlier."""
     kept: list[tuple[int, int, tuple[Rule, ...]]] = []
-    furthest, furthest_rank = -1, -1
-    for hit in hits:
-        rank = max(_RANK[rule.severity] for rule in hit[2])
-        inside = hit[1] <= furthest
-        if inside and furthest_rank > 0 and not (rank >= _RANK["high"] and rank > furthest_rank):
-            continue
-        kept.append(hit)
-        if not inside:
-            furthest, furthest_rank = hit[1], rank
+    furthest: dict[str, tuple[int, int]] = {}  # category -> (end of the longest hit so far, its rank)
+    for start, end, rules in hits:
+        by_category: dict[str, list[Rule]] = {}
+        for rule in rules:
+            by_category.setdefault(rule.category, []).append(rule)
+        for category, group in by_category.items():
+            rank = max(_RANK[rule.severity] for rule in group)
+            reach, reach_rank = furthest.get(category, (-1, -1))
+            inside = end <= reach
+            if inside and reach_rank > 0 and not (rank >= _RANK["high"] and rank > reach_rank):
+                continue
+            kept.append((start, end, tuple(group)))
+            if not inside:
+                furthest[category] = (end, rank)
     return kept
 
 
 def _corroborate(results: list[Assessment]) -> list[Assessment]:
-    """Indicator rules (base severity none) flag only in company: two distinct ones in a category make
-    each of them routine, e.g. a price and "DM me" in one post. Returns those it raised."""
+    """Indicator rules (base severity none) flag only in company: two distinct ones in a category, on
+    different words, make each of them routine, e.g. a price and "DM me" in one post. Returns those it
+    raised."""
     indicators: dict[str, list[Assessment]] = {}
     for result in results:
         if result.rule.severity == "none" and not _NEUTRALISING.intersection(result.cues):
             indicators.setdefault(result.rule.category, []).append(result)
     raised: list[Assessment] = []
     for group in indicators.values():
-        if len({result.rule.id for result in group}) >= 2:
-            for result in group:
+        for result in group:
+            if any(other.rule.id != result.rule.id and (other.end <= result.start or result.end <= other.start)
+                   for other in group):
                 result.severity = "routine"
-            raised += group
+                raised.append(result)
     return raised
 
 

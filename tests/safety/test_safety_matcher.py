@@ -98,3 +98,17 @@ def test_an_urgent_phrase_inside_a_longer_indicator_is_kept_but_a_milder_one_ins
     survived = rule("survived an overdose", "survived", severity="routine", category="medical_emergency")
     overdose = rule("overdose", "overdose", severity="elevated", category="medical_emergency")
     assert hits("i survived an overdose", survived, overdose) == ["survived"]
+
+
+def test_a_longer_hit_hides_a_shorter_one_of_its_own_category_only():
+    spam = rule("whatsapp me on # #", "spam.contact", category="spam", severity="routine")
+    phone = rule("555 #", "phone", category="personal_info", severity="routine")
+    assert hits("whatsapp me on 555 0182", spam, phone) == ["spam.contact", "phone"]
+
+
+def test_two_indicators_corroborate_only_on_different_words():
+    rope = rule("the rope", "rope", severity="none")
+    rope_in_car = rule("rope in the car", "rope_in_car", severity="none")
+    goodbye = rule("look after mum", "goodbye", severity="none")
+    assert scan("the rope in the car", compile_ruleset([rope, rope_in_car])).action == "allow"
+    assert scan("the rope is ready. look after mum", compile_ruleset([rope, goodbye])).action == "review"
