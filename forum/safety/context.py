@@ -117,7 +117,8 @@ def _outermost(hits: list[tuple[int, int, tuple[Rule, ...]]]) -> list[tuple[int,
             rank = max(_RANK[rule.severity] for rule in group)
             reach, reach_rank = furthest.get(category, (-1, -1))
             inside = end <= reach
-            if inside and reach_rank > 0 and not (rank >= _RANK["high"] and rank > reach_rank):
+            more_severe = rank > reach_rank and (reach_rank == 0 or rank >= _RANK["high"])
+            if inside and not more_severe:
                 continue
             kept.append((start, end, tuple(group)))
             if not inside:

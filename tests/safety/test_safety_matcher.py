@@ -112,3 +112,9 @@ def test_two_indicators_corroborate_only_on_different_words():
     goodbye = rule("look after mum", "goodbye", severity="none")
     assert scan("the rope in the car", compile_ruleset([rope, rope_in_car])).action == "allow"
     assert scan("the rope is ready. look after mum", compile_ruleset([rope, goodbye])).action == "review"
+
+
+def test_an_indicator_inside_a_longer_indicator_of_its_category_does_not_count_twice():
+    url = rule("https example org", "url", category="spam", severity="none")
+    domain = rule("example org", "domain", category="spam", severity="none")
+    assert scan("see https://example.org and https://example.org", compile_ruleset([url, domain])).action == "allow"
