@@ -1,4 +1,4 @@
-"""Compiled rulesets: all active rules as one regex over the normalised text, the cue lexicon as another.
+"""Compiled rulesets: all active rules as one automaton over the normalised text, the cue lexicon as another.
 
 A Ruleset is immutable; its fingerprint changes whenever a rule id, version or state (or the hotline list)
 changes, so the app can cache one per fingerprint and recompile when admins edit rules.
