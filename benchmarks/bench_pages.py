@@ -480,18 +480,23 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
+def bench_app(folder: str, **settings):
+    """The forum on BENCH_DATABASE_URL, or on a SQLite file in `folder`; CSRF off for the scripted login.
+    `settings` override further config values."""
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / 'bench.db'}",
+        "WTF_CSRF_ENABLED": False,
+        **settings,
+    }
+    app = create_app(type("BenchConfig", (TestConfig,), settings))
+    with app.app_context():
+        return app, db.engine
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     workdir = tempfile.TemporaryDirectory(prefix="hearth-bench-")
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(workdir.name) / 'bench.db'}"
-
-    class BenchConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        WTF_CSRF_ENABLED = False
-
-    app = create_app(BenchConfig)
-    with app.app_context():
-        engine = db.engine
+    app, engine = bench_app(workdir.name)
     print(f"database: {engine.url.render_as_string(hide_password=True)}")
 
     started = time.perf_counter()

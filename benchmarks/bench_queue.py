@@ -40,15 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy  # noqa: E402
-from bench_pages import QueryCounter, cpu_model, database_facts, explain, measure, reset_schema  # noqa: E402
+from bench_pages import QueryCounter, bench_app, cpu_model, database_facts, explain, measure, reset_schema  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from config import TestConfig  # noqa: E402
-from forum import content, create_app  # noqa: E402
+from forum import content  # noqa: E402
 from forum.auth.models import AccountStatus, Role, User  # noqa: E402
 from forum.dbtypes import utcnow  # noqa: E402
-from forum.extensions import db  # noqa: E402
 from forum.moderation import policy  # noqa: E402
 from forum.moderation.models import (  # noqa: E402
     Flag,
@@ -304,17 +302,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.quick:
         args.items, args.posts, args.users, args.resolved = 1_000, 850, 500, 400
     return args
-
-
-def bench_app(folder: str):
-    """The forum on BENCH_DATABASE_URL, or on a SQLite file in `folder`; CSRF off for the scripted login."""
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / 'bench.db'}",
-        "WTF_CSRF_ENABLED": False,
-    }
-    app = create_app(type("BenchConfig", (TestConfig,), settings))
-    with app.app_context():
-        return app, db.engine
 
 
 def main(argv=None) -> None:

@@ -43,6 +43,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from benchmarks.bench_pages import (  # noqa: E402
     QueryCounter,
+    bench_app,
     build_forum,
     cpu_model,
     database_facts,
@@ -51,8 +52,7 @@ from benchmarks.bench_pages import (  # noqa: E402
     measure,
     reset_schema,
 )
-from config import TestConfig  # noqa: E402
-from forum import content, create_app, search  # noqa: E402
+from forum import content, search  # noqa: E402
 from forum.cli import DEMO_FILE  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.qa.models import PostKind  # noqa: E402
@@ -207,16 +207,7 @@ def pick_rare(rare_counts: dict[str, int], wanted: int) -> tuple[str, int]:
 def main(argv=None) -> None:
     args = parse_args(argv)
     workdir = tempfile.TemporaryDirectory(prefix="hearth-bench-search-")
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(workdir.name) / 'bench.db'}"
-
-    class BenchConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        WTF_CSRF_ENABLED = False
-        RATELIMIT_ENABLED = False
-
-    app = create_app(BenchConfig)
-    with app.app_context():
-        engine = db.engine
+    app, engine = bench_app(workdir.name, RATELIMIT_ENABLED=False)
     print(f"database: {engine.url.render_as_string(hide_password=True)}")
 
     started = time.perf_counter()
