@@ -469,8 +469,9 @@ class PhraseMatcher:
             start = _Node()
             _build(items, start, payload)
             starts.append(start)
-            if not self._add_pairs(start):
-                self._add_anchor(_anchor(items) or _Anchor(), _first_words(start))
+            opening = _closure([start])
+            if not self._add_pairs(opening):
+                self._add_anchor(_anchor(items) or _Anchor(), _first_words(opening))
         root = self._state(_closure(starts))
         self._first: dict[str, Any] = dict(root.words)  # word -> node set, replaced by its state on first use
         # Prefixes (and first words of phrases that may run together, "killmyself") by their first letters;
@@ -487,10 +488,9 @@ class PhraseMatcher:
         self._memo: dict[str, tuple[tuple[_Reach, ...], tuple[tuple[_State, int, int], ...]]] = {}
         self._remembered = 0  # entries in the states' memos
 
-    def _add_pairs(self, start: _Node) -> bool:
-        """Note the first two words of a pattern that starts with two plain words (or is one word), and
-        say whether it does."""
-        opening = _closure([start])
+    def _add_pairs(self, opening: frozenset[_Node]) -> bool:
+        """Note the first two words of a pattern (its `opening` nodes) that starts with two plain words (or
+        is one word), and say whether it does."""
         if any(node.prefixes or node.numbers for node in opening):
             return False
         pairs: set[tuple[str, str]] = set()
@@ -830,9 +830,8 @@ def _merge(reach: _Reach | None, other: _Reach) -> _Reach:
     return max(reach[0], other[0]), firsts
 
 
-def _first_words(start: _Node) -> _Firsts:
-    """How a pattern's matches may start."""
-    opening = _closure([start])
+def _first_words(opening: frozenset[_Node]) -> _Firsts:
+    """How a pattern's matches may start, from its opening nodes."""
     return _Firsts(frozenset(word for node in opening for word in node.words),
                    tuple(prefix for node in opening for prefix, _ in node.prefixes),
                    any(node.numbers for node in opening))
