@@ -143,6 +143,11 @@ def change_password(user: User, current: str, new: str) -> None:
     """Set a new password and end every other session (the session token rotates)."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("Your current password is not right.")
+    _set_password(user, new)
+
+
+def _set_password(user: User, new: str) -> None:
+    """Check and store a new password, and end every other session (the session token rotates); commits."""
     problem = password_problem(new, user.username)
     if problem:
         raise AccountError(problem)
@@ -210,12 +215,7 @@ def reset_password(token: str, new: str) -> User:
     user = user_for_reset_token(token)
     if user is None:
         raise AccountError("This reset link has expired or was already used. Ask for a new one.")
-    problem = password_problem(new, user.username)
-    if problem:
-        raise AccountError(problem)
-    user.password_hash = _hash(new)
-    user.rotate_session_token()
-    db.session.commit()
+    _set_password(user, new)
     return user
 
 
