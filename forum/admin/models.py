@@ -9,7 +9,18 @@ from forum.dbtypes import UTCDateTime, utcnow
 from forum.extensions import db
 
 
-class SafetyRule(db.Model):
+class _RuleFields:
+    """What a rule says: the columns a database rule shares with each of its saved versions."""
+
+    kind: Mapped[str] = mapped_column(String(10))
+    pattern: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(30))
+    severity: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SafetyRule(_RuleFields, db.Model):
     """A rule added or overridden by an admin; one with a default rule's id replaces that rule."""
 
     __tablename__ = "safety_rules"
@@ -17,17 +28,11 @@ class SafetyRule(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     rule_id: Mapped[str] = mapped_column(String(100), unique=True)
     version: Mapped[int] = mapped_column(default=1)
-    kind: Mapped[str] = mapped_column(String(10))
-    pattern: Mapped[str] = mapped_column(Text)
-    category: Mapped[str] = mapped_column(String(30))
-    severity: Mapped[str] = mapped_column(String(10))
-    state: Mapped[str] = mapped_column(String(10))
-    note: Mapped[str] = mapped_column(String(300), default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SafetyRuleRevision(db.Model):
+class SafetyRuleRevision(_RuleFields, db.Model):
     """Every saved version of a database rule, never changed afterwards."""
 
     __tablename__ = "safety_rule_revisions"
@@ -36,12 +41,6 @@ class SafetyRuleRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     rule_id: Mapped[str] = mapped_column(String(100))
     version: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(10))
-    pattern: Mapped[str] = mapped_column(Text)
-    category: Mapped[str] = mapped_column(String(30))
-    severity: Mapped[str] = mapped_column(String(10))
-    state: Mapped[str] = mapped_column(String(10))
-    note: Mapped[str] = mapped_column(String(300), default="")
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
