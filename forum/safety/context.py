@@ -24,6 +24,7 @@ _NEUTRALISING = frozenset({"negated", "idiom", "resource"})
 _REPORTED_KIND = {"negated_after": "negated", "framing": "resource", "speaker": "resource", "accident": "idiom",
                   "recovered": "historical"}
 _FRAMED_CATEGORIES = CRISIS_CATEGORIES | {"eating_disorder"}  # spam and personal details stay what they are
+_ABUSE_CATEGORIES = frozenset({"abuse", "harm_to_others"})
 _INJURY_CATEGORIES = frozenset({"self_harm", "medical_emergency"})  # what an accident in the sentence explains
 _RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 NEGATION_REACH = 4  # words between a negation and the hit it negates
@@ -216,8 +217,19 @@ class _Reader:
 
     def converge(self, result: Assessment) -> None:
         """A corroborated indicator in a crisis category, read against the signals around it."""
-        if result.rule.category in CRISIS_CATEGORIES and "historical" not in result.cues:
+        if result.rule.category in CRISIS_CATEGORIES and "historical" not in result.cues \
+                and not self._happening_now(result):
             _converge(result, *self._signals(result.start, result.end))
+
+    def _happening_now(self, result: Assessment) -> bool:
+        """Abuse or a threat that its own sentence says is happening now ("he's drunk and throwing things
+        at mum right now") is current abuse: high. Says whether it raised the hit."""
+        if result.rule.category not in _ABUSE_CATEGORIES:
+            return False
+        now = self._find("immediacy", *self._sentence(result.start), result.start, result.end)
+        if now:
+            result.apply(now[:1], "high")
+        return bool(now)
 
     def _idioms(self, start: int, end: int) -> list[CueMatch]:
         """Idioms overlapping a hit, except those the rule deliberately spells out around more words
@@ -294,6 +306,8 @@ class _Reader:
                 result.apply(framing[:1], "none")
                 return result
 
+        if result.severity in ("routine", "elevated") and self._happening_now(result):
+            return result
         if rule.category in CRISIS_CATEGORIES and result.severity in ("elevated", "high"):
             intents = [cue for cue in self._find("intent", sentence_start, start, start, end)
                        if self._near(cue.end, start, INTENT_REACH)]

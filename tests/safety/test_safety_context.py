@@ -133,3 +133,13 @@ def test_corroborated_warning_signs_with_a_plan_and_a_date_are_urgent():
 
 def test_third_person_reports_of_imminent_risk_are_urgent():
     assert scan("My friend just texted that she's going to jump off the bridge, she's there now.").action == "urgent"
+
+
+def test_abuse_its_own_sentence_says_is_happening_now_is_urgent():
+    habitual = "My stepdad gets drunk and throws things at my mum."
+    assert scan(habitual).action == "review"
+    verdict = scan("My stepdad is drunk and throwing things at my mum in the kitchen right now.")
+    assert verdict.action == "urgent"
+    assert "immediacy" in cues_of(verdict, "abuse.")
+    # "Now" in another sentence does not make the abuse current.
+    assert scan(habitual + " I'm at my gran's now, it's calmer here.").action == "review"
