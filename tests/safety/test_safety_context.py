@@ -136,9 +136,9 @@ def test_third_person_reports_of_imminent_risk_are_urgent():
 
 
 def test_abuse_its_own_sentence_says_is_happening_now_is_urgent():
-    habitual = "My stepdad gets drunk and throws things at my mum."
+    habitual = "My stepdad gets drunk and smashes things."  # two indicators: review
     assert scan(habitual).action == "review"
-    verdict = scan("My stepdad is drunk and throwing things at my mum in the kitchen right now.")
+    verdict = scan("My stepdad is drunk and throwing stuff around the kitchen right now.")
     assert verdict.action == "urgent"
     assert "immediacy" in cues_of(verdict, "abuse.")
     # "Now" in another sentence does not make the abuse current.
