@@ -57,24 +57,21 @@ class ResetRequestForm(FlaskForm):
     submit = SubmitField("Send reset link")
 
 
-class ResetForm(FlaskForm):
+class _NewPasswordForm(FlaskForm):
     password = PasswordField("New password", [DataRequired(), Length(max=256)], render_kw=NEW_PASSWORD)
     confirm = PasswordField(
         "Repeat new password",
         [DataRequired(), EqualTo("password", "The passwords don't match.")],
         render_kw=NEW_PASSWORD,
     )
+
+
+class ResetForm(_NewPasswordForm):
     submit = SubmitField("Set new password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(_NewPasswordForm):
     current = PasswordField("Current password", [DataRequired()], render_kw=CURRENT_PASSWORD)
-    password = PasswordField("New password", [DataRequired(), Length(max=256)], render_kw=NEW_PASSWORD)
-    confirm = PasswordField(
-        "Repeat new password",
-        [DataRequired(), EqualTo("password", "The passwords don't match.")],
-        render_kw=NEW_PASSWORD,
-    )
     submit = SubmitField("Change password")
 
 
