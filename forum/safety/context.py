@@ -217,19 +217,17 @@ class _Reader:
 
     def converge(self, result: Assessment) -> None:
         """A corroborated indicator in a crisis category, read against the signals around it."""
-        if result.rule.category in CRISIS_CATEGORIES and "historical" not in result.cues \
-                and not self._happening_now(result):
+        if result.rule.category in CRISIS_CATEGORIES and "historical" not in result.cues:
             _converge(result, *self._signals(result.start, result.end))
+            self._happening_now(result)
 
-    def _happening_now(self, result: Assessment) -> bool:
-        """Abuse or a threat that its own sentence says is happening now ("he's drunk and throwing things
-        at mum right now") is current abuse: high. Says whether it raised the hit."""
-        if result.rule.category not in _ABUSE_CATEGORIES:
-            return False
-        now = self._find("immediacy", *self._sentence(result.start), result.start, result.end)
-        if now:
-            result.apply(now[:1], "high")
-        return bool(now)
+    def _happening_now(self, result: Assessment) -> None:
+        """Abuse or a threat that is still below high and that its own sentence says is happening now
+        ("he's drunk and throwing things at mum right now") is current abuse: high."""
+        if result.rule.category in _ABUSE_CATEGORIES and result.severity in ("routine", "elevated"):
+            now = self._find("immediacy", *self._sentence(result.start), result.start, result.end)
+            if now:
+                result.apply(now[:1], "high")
 
     def _idioms(self, start: int, end: int) -> list[CueMatch]:
         """Idioms overlapping a hit, except those the rule deliberately spells out around more words
@@ -306,13 +304,12 @@ class _Reader:
                 result.apply(framing[:1], "none")
                 return result
 
-        if result.severity in ("routine", "elevated") and self._happening_now(result):
-            return result
         if rule.category in CRISIS_CATEGORIES and result.severity in ("elevated", "high"):
             intents = [cue for cue in self._find("intent", sentence_start, start, start, end)
                        if self._near(cue.end, start, INTENT_REACH)]
             signals, protected = self._signals(start, end)
             _escalate(result, intents[-1:], signals, (sentence_start, sentence_end), protected)
+        self._happening_now(result)
         return result
 
 
