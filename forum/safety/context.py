@@ -34,6 +34,7 @@ WINDOW = 2  # sentences either side of a hit's own that escalators, history and 
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n+|;")
 _WORD = re.compile(r"[\w*]+")
+_LETTER = re.compile(r"[a-z]")
 _CLAUSE_PUNCTUATION = re.compile(r"[,.;:!?\n()\"]")  # a spaced dash is a comma in the stream
 
 
@@ -255,17 +256,27 @@ class _Reader:
                 return False
         return True
 
+    def _number_inside(self, cue: CueMatch, start: int, end: int) -> bool:
+        """Whether a cue is only a number lying inside the longer span [start, end)."""
+        return (start <= cue.start and cue.end <= end and cue.end - cue.start < end - start
+                and not _LETTER.search(self.text, cue.start, cue.end))
+
     def assess(self, rule: Rule, start: int, end: int, log_only: bool) -> Assessment:
         """Read one hit: idioms, resources and negation first, then history and who it is about, then
         general framing, and last escalation."""
         result = Assessment(rule, start, end, rule.severity, log_only)
-        if rule.category == "personal_info" and re.sub(r"\D", "", self.text[start:end]) in self.hotlines:
-            result.apply([CueMatch("resource", start, end)], "none")
-            return result
+        resources = self._overlapping("resource", start, end)
+        if rule.category == "personal_info":
+            # A hotline is a resource, but one inside a longer number or an address ("112 Larkspur Avenue")
+            # is not the whole of it.
+            if re.sub(r"\D", "", self.text[start:end]) in self.hotlines and not _LETTER.search(self.text, start, end):
+                result.apply([CueMatch("resource", start, end)], "none")
+                return result
+            resources = [cue for cue in resources if not self._number_inside(cue, start, end)]
         sentence_start, sentence_end = self._sentence(start)
         window_start, window_end = self._window(start)
         neutralisers = (
-            self._idioms(start, end) + self._overlapping("resource", start, end)
+            self._idioms(start, end) + resources
             + (self._find("accident", sentence_start, sentence_end, start, end)
                if rule.category in _INJURY_CATEGORIES else [])
             + [cue for cue in self._find("negated", sentence_start, start, start, end)

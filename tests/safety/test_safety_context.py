@@ -143,3 +143,9 @@ def test_abuse_its_own_sentence_says_is_happening_now_is_urgent():
     assert "immediacy" in cues_of(verdict, "abuse.")
     # "Now" in another sentence does not make the abuse current.
     assert scan(habitual + " I'm at my gran's now, it's calmer here.").action == "review"
+
+
+def test_a_hotline_number_inside_an_address_or_a_longer_number_is_not_a_resource():
+    assert scan("Samaritans are on 116 123, any time, day or night.").action == "allow"
+    assert scan("Could someone check on her? She's at 112 Larkspur Avenue.").action == "review"
+    assert scan("My number is +44 116 123 4567, text me.").action == "review"
