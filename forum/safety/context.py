@@ -19,10 +19,10 @@ from .ruleset import Ruleset
 
 CRISIS_CATEGORIES = frozenset({"suicide", "self_harm", "harm_to_others", "abuse", "medical_emergency"})
 ESCALATORS = ("immediacy", "timing", "means", "plan")
-_NEGATABLE = frozenset(ESCALATORS) | {"intent", "current"}
+_NEGATABLE = frozenset(ESCALATORS) | {"intent", "current", "now"}
 _NEUTRALISING = frozenset({"negated", "idiom", "resource"})
-_REPORTED_KIND = {"negated_after": "negated", "framing": "resource", "speaker": "resource", "accident": "idiom",
-                  "recovered": "historical"}
+_REPORTED_KIND = {"now": "immediacy", "negated_after": "negated", "framing": "resource", "speaker": "resource",
+                  "accident": "idiom", "recovered": "historical"}
 _FRAMED_CATEGORIES = CRISIS_CATEGORIES | {"eating_disorder"}  # spam and personal details stay what they are
 _ABUSE_CATEGORIES = frozenset({"abuse", "harm_to_others"})
 _INJURY_CATEGORIES = frozenset({"self_harm", "medical_emergency"})  # what an accident in the sentence explains
@@ -219,14 +219,17 @@ class _Reader:
     def converge(self, result: Assessment) -> None:
         """A corroborated indicator in a crisis category, read against the signals around it."""
         if result.rule.category in CRISIS_CATEGORIES and "historical" not in result.cues:
-            _converge(result, *self._signals(result.start, result.end))
-            self._happening_now(result)
+            signals, protected = self._signals(result.start, result.end)
+            _converge(result, signals, protected)
+            self._happening_now(result, protected)
 
-    def _happening_now(self, result: Assessment) -> None:
-        """Abuse or a threat that is still below high and that its own sentence says is happening now
-        ("he's drunk and throwing things at mum right now") is current abuse: high."""
-        if result.rule.category in _ABUSE_CATEGORIES and result.severity in ("routine", "elevated"):
-            now = self._find("immediacy", *self._sentence(result.start), result.start, result.end)
+    def _happening_now(self, result: Assessment, protected: bool) -> None:
+        """Abuse or a threat still below high that its own sentence says is happening at this moment ("he's
+        drunk and throwing stuff around the kitchen right now") is current abuse: high. Not when it is in
+        the past or a protective factor is near ("my counsellor is with me")."""
+        if (result.rule.category in _ABUSE_CATEGORIES and result.severity in ("routine", "elevated")
+                and "historical" not in result.cues and not protected):
+            now = self._find("now", *self._sentence(result.start), result.start, result.end)
             if now:
                 result.apply(now[:1], "high")
 
@@ -320,7 +323,8 @@ class _Reader:
                        if self._near(cue.end, start, INTENT_REACH)]
             signals, protected = self._signals(start, end)
             _escalate(result, intents[-1:], signals, (sentence_start, sentence_end), protected)
-        self._happening_now(result)
+        if rule.category in _ABUSE_CATEGORIES:
+            self._happening_now(result, self._signals(start, end)[1])
         return result
 
 

@@ -31,7 +31,7 @@ SEVERITIES = ("none", "routine", "elevated", "high", "imminent")  # ascending
 STATES = ("active", "log_only", "disabled")
 KINDS = ("phrase", "regex")
 CUE_KINDS = ("negated", "negated_after", "idiom", "resource", "framing", "speaker", "historical", "current",
-             "recovered", "other_person", "intent", "immediacy", "timing", "means", "plan", "protective",
+             "recovered", "other_person", "intent", "immediacy", "now", "timing", "means", "plan", "protective",
              "accident", "pseudo")
 
 DEFAULT_RULES_FILE = Path(__file__).with_name("default_rules.tsv")

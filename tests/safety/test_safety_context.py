@@ -149,3 +149,12 @@ def test_a_hotline_number_inside_an_address_or_a_longer_number_is_not_a_resource
     assert scan("Samaritans are on 116 123, any time, day or night.").action == "allow"
     assert scan("Could someone check on her? She's at 112 Larkspur Avenue.").action == "review"
     assert scan("My number is +44 116 123 4567, text me.").action == "review"
+
+
+@pytest.mark.parametrize("text", [
+    "My ex hit me years ago, I told my therapist just now.",  # the past
+    "My stepdad gets drunk and smashes things, can anyone help?",  # asking now is not abuse now
+    "He hits me and he's home right now but I have a safety plan and my counsellor is with me.",  # protected
+])
+def test_abuse_that_is_past_asked_about_now_or_met_with_protection_is_not_urgent(text):
+    assert scan(text).action == "review"
