@@ -873,8 +873,16 @@ def first_characters(regex: str) -> str | None:
         return None
     if not items or nullable:
         return None
-    letters = sum(26 if "a-z" in item else len(item) == 1 and item.isalpha() for item in items)
-    return None if letters > FIRST_LETTERS_MOST else "[" + "".join(sorted(items)) + "]"
+    return None if sum(map(_letters, items)) > FIRST_LETTERS_MOST else "[" + "".join(sorted(items)) + "]"
+
+
+def _letters(item: str) -> int:
+    """How many of the 26 letters a class item (as _first gives them) admits."""
+    if item in ("\\w", "\\W", "\\S", "\\D"):
+        return 26
+    if len(item) == 3 and item[1] == "-" and item[0].isalpha() and item[2].isalpha():
+        return ord(item[2]) - ord(item[0]) + 1
+    return int(len(item) == 1 and item.isalpha())
 
 
 def _first(sequence: list[Any]) -> tuple[set[str] | None, bool]:

@@ -11,6 +11,7 @@ from forum.safety import (
     merge_rules,
     scan,
 )
+from forum.safety.patterns import first_characters
 from forum.safety.rules import parse_rules
 
 
@@ -189,3 +190,10 @@ def test_shipped_rules_cover_slang_and_evasions(text, rule_id, category):
     verdict = scan(text)
     assert rule_id in [hit.rule for hit in verdict.hits]
     assert category in verdict.categories
+
+
+def test_a_regex_gets_a_first_character_guard_only_when_it_is_selective():
+    assert first_characters(r"(?:down|get|reach) to \d+") == "[dgr]"
+    assert first_characters(r"\+?\d{3}") == r"[\+\d]"
+    for broad in (r"[a-z]+@\w+", r"[b-y]x", r"\w+ing", r"(?:x)?y*"):  # most letters, or can match nothing first
+        assert first_characters(broad) is None
