@@ -214,23 +214,26 @@ class _Reader:
         """Escalating cues around a hit, and whether a protective factor is there too."""
         low, high = self._window(start)
         signals = [cue for kind in ESCALATORS for cue in self._find(kind, low, high, start, end)]
-        return signals, bool(self._find("protective", low, high, start, end))
+        return signals, self._protected(start, end)
+
+    def _protected(self, start: int, end: int) -> bool:
+        """Whether a protective factor (a safety plan, an appointment) is near a hit."""
+        return bool(self._find("protective", *self._window(start), start, end))
 
     def converge(self, result: Assessment) -> None:
         """A corroborated indicator in a crisis category, read against the signals around it."""
         if result.rule.category in CRISIS_CATEGORIES and "historical" not in result.cues:
-            signals, protected = self._signals(result.start, result.end)
-            _converge(result, signals, protected)
-            self._happening_now(result, protected)
+            _converge(result, *self._signals(result.start, result.end))
+            self._happening_now(result)
 
-    def _happening_now(self, result: Assessment, protected: bool) -> None:
+    def _happening_now(self, result: Assessment) -> None:
         """Abuse or a threat still below high that its own sentence says is happening at this moment ("he's
         drunk and throwing stuff around the kitchen right now") is current abuse: high. Not when it is in
         the past or a protective factor is near ("my counsellor is with me")."""
         if (result.rule.category in _ABUSE_CATEGORIES and result.severity in ("routine", "elevated")
-                and "historical" not in result.cues and not protected):
+                and "historical" not in result.cues):
             now = self._find("now", *self._sentence(result.start), result.start, result.end)
-            if now:
+            if now and not self._protected(result.start, result.end):
                 result.apply(now[:1], "high")
 
     def _idioms(self, start: int, end: int) -> list[CueMatch]:
@@ -323,8 +326,7 @@ class _Reader:
                        if self._near(cue.end, start, INTENT_REACH)]
             signals, protected = self._signals(start, end)
             _escalate(result, intents[-1:], signals, (sentence_start, sentence_end), protected)
-        if rule.category in _ABUSE_CATEGORIES:
-            self._happening_now(result, self._signals(start, end)[1])
+        self._happening_now(result)
         return result
 
 
