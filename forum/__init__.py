@@ -83,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
-        if user is None or user.session_token != token or user.is_deleted:
+        if user is None or user.session_token != token or not user.is_active:
             return None
         return user
 

@@ -155,6 +155,20 @@ def send_notifications_command():
         raise SystemExit(1)
 
 
+@notifications_group.command("outbox")
+@click.option("--last", default=5, show_default=True, help="How many of the newest unsent messages to show.")
+def outbox_command(last):
+    """Print the newest unsent messages in full: sign-up and reset links on a machine without SMTP."""
+    from forum.notifications.services import unsent
+
+    messages = unsent(last)
+    for email in messages:
+        click.echo(f"To: {email.recipient}\nSubject: {email.subject}\nQueued: {email.created_at:%Y-%m-%d %H:%M} UTC"
+                   f"\n\n{email.body}\n{'-' * 72}")
+    if not messages:
+        click.echo("The outbox has no unsent messages.")
+
+
 @notifications_group.command("digest")
 def digest_command():
     """Queue the daily e-mail digest for members who opted in (run once a day from cron).

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from config import TestConfig
 from forum import create_app
+from forum.auth.models import AccountStatus
 from forum.extensions import db
 from forum.search.models import include_object as search_include_object
 
@@ -46,6 +47,10 @@ def test_migrations_produce_the_same_schema_as_the_models(empty_database_url):
             context = MigrationContext.configure(conn, opts=opts)
             differences = compare_metadata(context, db.metadata)
         assert differences == []
+        if db.engine.dialect.name == "postgresql":  # Alembic does not compare an enum type's values
+            with db.engine.connect() as conn:
+                stored = conn.execute(text("SELECT unnest(enum_range(NULL::account_status))::text")).scalars().all()
+            assert stored == [status.value for status in AccountStatus]
         downgrade(revision="base")
         with db.engine.connect() as conn:
             context = MigrationContext.configure(conn)

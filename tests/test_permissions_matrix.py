@@ -62,6 +62,8 @@ MATRIX = [
     ("GET", "/following", None, (LOGIN, 200, 200, 200, 200)),
     ("GET", "/login", None, (200, 200, 200, 200, 200)),
     ("GET", "/register", None, (200, 302, 302, 302, 302)),
+    ("GET", "/register/sent", None, (302, 302, 302, 302, 302)),
+    ("GET", "/confirm/not-a-token", None, (302, 302, 302, 302, 302)),
     ("GET", "/reset", None, (200, 200, 200, 200, 200)),
     ("POST", "/logout", {}, (302, 302, 302, 302, 302)),
     ("GET", "/help", None, (200, 200, 200, 200, 200)),

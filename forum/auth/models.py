@@ -25,6 +25,7 @@ class AccountStatus(enum.StrEnum):
     SILENCED = "silenced"
     SUSPENDED = "suspended"
     DELETED = "deleted"
+    PENDING = "pending"  # signed up, e-mail address not yet confirmed: cannot sign in, shown nowhere
 
 
 VERIFICATION_MONTHS = 12
@@ -85,7 +86,12 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status != AccountStatus.DELETED
+        """Whether the account may be signed in to (Flask-Login) and shown: not deleted, not awaiting confirmation."""
+        return self.status not in (AccountStatus.DELETED, AccountStatus.PENDING)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AccountStatus.PENDING
 
     @property
     def is_deleted(self) -> bool:

@@ -3,10 +3,11 @@
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import audit
@@ -19,6 +20,7 @@ from forum.privacy.services import remove_posts
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_]{3,32}$")
 RESET_MAX_AGE = 60 * 60
+CONFIRM_MAX_AGE = 2 * 24 * 60 * 60  # seconds a sign-up's confirmation link works; then the pending account goes
 COMMON_PASSWORDS = frozenset(
     [
         "password",
@@ -78,12 +80,23 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _username_taken(username: str) -> bool:
-    return db.session.scalar(select(func.count()).where(User.username == username)) > 0
-
-
 def _email_taken(email: str) -> bool:
     return db.session.scalar(select(func.count()).where(User.email == email)) > 0
+
+
+def _check_new_account(username: str, password: str, email: str = "") -> None:
+    """Refuse a malformed or taken username or a weak password. Usernames are public, so saying one is taken
+    gives nothing away; an unconfirmed sign-up from the same address does not hold its name."""
+    if not USERNAME_PATTERN.match(username):
+        raise AccountError("Usernames are 3–32 characters: letters, digits and underscores.")
+    holder = select(func.count()).where(User.username == username)
+    if email:
+        holder = holder.where(~((User.status == AccountStatus.PENDING) & (User.email == email)))
+    if username.startswith("deleted-") or db.session.scalar(holder):
+        raise AccountError("That username is taken; please choose another.")
+    problem = password_problem(password, username)
+    if problem:
+        raise AccountError(problem)
 
 
 def create_user(
@@ -95,17 +108,12 @@ def create_user(
     about: str = "",
     on_call: bool = False,
 ) -> User:
-    """Make an account after checking the name, address and password; commits."""
+    """Make an account at once (the CLI, an admin, demo content) after checking the name, address and
+    password; commits. People joining through the site use register()."""
     username, email = normalise_username(username), normalise_email(email)
-    if not USERNAME_PATTERN.match(username):
-        raise AccountError("Usernames are 3–32 characters: letters, digits and underscores.")
-    if username.startswith("deleted-") or _username_taken(username):
-        raise AccountError("That username is taken; please choose another.")
+    _check_new_account(username, password)
     if _email_taken(email):
         raise AccountError("That e-mail address can't be used here. If it is yours, reset your password.")
-    problem = password_problem(password, username)
-    if problem:
-        raise AccountError(problem)
     user = User(
         username=username,
         email=email,
@@ -121,6 +129,82 @@ def create_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def register(username: str, email: str, password: str, next_path: str = "/") -> None:
+    """Start joining: check the name and password, then write to the address. A new address gets a link
+    that opens the account (confirm_registration); an address that already has an account gets a note
+    saying so instead. The page, and the work done, are the same either way, so nobody learns from
+    signing up whether an address (a partner's, say) is registered. The link returns to `next_path` (a
+    path on this site). Commits."""
+    username, email = normalise_username(username), normalise_email(email)
+    # Unconfirmed sign-ups expire, so a name taken with an address nobody reads comes free again.
+    cutoff = utcnow() - timedelta(seconds=CONFIRM_MAX_AGE)
+    db.session.execute(delete(User).where(User.status == AccountStatus.PENDING, User.created_at < cutoff))
+    _check_new_account(username, password, email)
+    password_hash = _hash(password)
+    holder = db.session.scalar(select(User).where(User.email == email))
+    if holder is not None and not holder.is_pending:
+        queue_email(
+            email,
+            "Someone tried to join Hearth with your address",
+            f"Someone tried to make a new Hearth account with this e-mail address, which already belongs to "
+            f"the account {holder.username}.\n\nIf it was you, sign in instead, or reset your password: "
+            f"{_site_link('auth.reset_request')}\n\nIf it wasn't you, ignore this message; nothing changes.",
+        )
+        db.session.commit()
+        return
+    if holder is not None:  # an earlier unconfirmed sign-up from this address: only its reader can finish either
+        db.session.delete(holder)
+        db.session.flush()
+    user = User(username=username, email=email, password_hash=password_hash, status=AccountStatus.PENDING)
+    db.session.add(user)
+    db.session.flush()
+    _send_confirmation(user, next_path)
+    db.session.commit()
+
+
+def _send_confirmation(user: User, next_path: str = "/") -> None:
+    """Queue the link that opens a pending account (no commit)."""
+    # The token names the password's fingerprint: a later sign-up that reuses the id opens with its own link only.
+    token = _confirm_serializer().dumps({"id": user.id, "h": _password_fingerprint(user)})
+    link = _site_link("auth.confirm", token=token, **({"next": next_path} if next_path != "/" else {}))
+    queue_email(
+        user.email,
+        "Confirm your Hearth account",
+        f"Welcome to Hearth, {user.username}.\n\nTo open your account, follow this link within two days:\n"
+        f"{link}\n\nIf you didn't sign up, ignore this message; "
+        "the account is never opened.",
+    )
+
+
+def resend_confirmation(user: User) -> None:
+    """Mail a pending account's link again (when its owner tries to sign in); commits."""
+    _send_confirmation(user)
+    db.session.commit()
+
+
+def confirm_registration(token: str) -> User | None:
+    """Open the pending account a confirmation link names; None when the link is bad, expired or used."""
+    try:
+        data = _confirm_serializer().loads(token, max_age=CONFIRM_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("id"))
+    if user is None or not user.is_pending or _password_fingerprint(user) != data.get("h"):
+        return None
+    user.status = AccountStatus.ACTIVE
+    user.created_at = utcnow()  # a member from the day the account opened
+    db.session.commit()
+    return user
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-email")
+
+
+def _site_link(endpoint: str, **values: str) -> str:
+    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 _DUMMY_HASH: dict[str, str] = {}
@@ -189,7 +273,7 @@ def request_password_reset(email: str) -> None:
         return
     # The token names the current hash, so it stops working once the password changes.
     token = _serializer().dumps({"id": user.id, "h": _password_fingerprint(user)})
-    link = current_app.config["SITE_URL"].rstrip("/") + url_for("auth.reset_password", token=token)
+    link = _site_link("auth.reset_password", token=token)
     queue_email(
         user.email,
         "Reset your Hearth password",

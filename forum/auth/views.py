@@ -1,6 +1,6 @@
 """Account pages: register, sign in and out, password reset, settings, deletion, profiles."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.auth import services
@@ -34,14 +34,37 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.username.data, form.email.data, form.password.data)
+            services.register(
+                form.username.data, form.email.data, form.password.data, safe_next(request.args.get("next"))
+            )
         except services.AccountError as exc:
             form.form_errors.append(str(exc))
         else:
-            login_user(user)
-            flash(f"Welcome to Hearth, {user.username}.", "success")
-            return redirect(safe_next(request.args.get("next")))
+            session["signup_email"] = services.normalise_email(form.email.data)
+            return redirect(url_for("auth.register_sent"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/register/sent")
+def register_sent():
+    """After signing up: look in your inbox. Said the same whether or not the address already had an account."""
+    email = session.get("signup_email")
+    if email is None:
+        return redirect(url_for("auth.register"))
+    return render_template("auth/register_sent.html", email=email)
+
+
+@bp.get("/confirm/<token>")
+@login_limit
+def confirm(token: str):
+    user = services.confirm_registration(token)
+    if user is None:
+        flash("This link has expired or was already used. Sign in, or join again.", "error")
+        return redirect(url_for("auth.login"))
+    session.pop("signup_email", None)
+    login_user(user)
+    flash(f"Welcome to Hearth, {user.username}.", "success")
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,10 +73,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
-        if user is not None:
+        if user is not None and user.is_pending:
+            services.resend_confirmation(user)
+            form.form_errors.append(
+                "Please confirm your e-mail address first: we have sent the link to it again. It works for two days."
+            )
+        elif user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
-        form.form_errors.append("That username or e-mail and password don't match an account.")
+        else:
+            form.form_errors.append("That username or e-mail and password don't match an account.")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
@@ -169,7 +198,7 @@ def delete_account():
 @bp.get("/users/<username>")
 def profile(username: str):
     user = queries.get_user(username)
-    if user is None or user.is_deleted:
+    if user is None or not user.is_active:
         abort(404)
     return render_template("users/profile.html", user=user, posts=queries.public_activity(user))
 

@@ -21,6 +21,14 @@ def queue_email(recipient: str, subject: str, body: str) -> OutboxEmail:
     return email
 
 
+def unsent(limit: int) -> list[OutboxEmail]:
+    """The newest `limit` messages not yet sent, oldest first."""
+    newest = db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id.desc()).limit(limit)
+    ).all()
+    return newest[::-1]
+
+
 def _backoff(attempts: int) -> timedelta:
     # The exponent is capped before the timedelta is built: 30 s * 2**42 no longer fits in one.
     return min(timedelta(seconds=30 * 2 ** min(attempts - 1, 20)), MAX_BACKOFF)
