@@ -64,6 +64,7 @@ MATRIX = [
     ("GET", "/register", None, (200, 302, 302, 302, 302)),
     ("GET", "/register/sent", None, (302, 302, 302, 302, 302)),
     ("GET", "/confirm/not-a-token", None, (302, 302, 302, 302, 302)),
+    ("GET", "/settings/email/not-a-token", None, (302, 302, 302, 302, 302)),
     ("GET", "/reset", None, (200, 200, 200, 200, 200)),
     ("POST", "/logout", {}, (302, 302, 302, 302, 302)),
     ("GET", "/help", None, (200, 200, 200, 200, 200)),

@@ -240,21 +240,61 @@ def _set_password(user: User, new: str) -> None:
     db.session.commit()
 
 
-def change_email(user: User, password: str, new_email: str) -> None:
+EMAIL_CHANGE_MAX_AGE = 24 * 60 * 60
+
+
+def request_email_change(user: User, password: str, new_email: str) -> None:
+    """Mail the new address a link that moves the account to it (confirm_email_change). An address that
+    belongs to another account gets a note instead, and the member is told the same either way, so this
+    form cannot be used to find out whose address is registered. Commits."""
     if not check_password_hash(user.password_hash, password):
         raise AccountError("Your current password is not right.")
     new_email = normalise_email(new_email)
-    if new_email != user.email and _email_taken(new_email):
-        raise AccountError("That e-mail address can't be used here.")
-    old = user.email
-    user.email = new_email
+    if new_email == user.email:
+        raise AccountError("That is already your address.")
+    if _email_taken(new_email):
+        queue_email(
+            new_email,
+            "Someone tried to move a Hearth account to your address",
+            "Someone asked to move another Hearth account to this e-mail address, which already has an "
+            "account of its own. Nothing changed, and nothing will.",
+        )
+    else:
+        token = _email_serializer().dumps({"id": user.id, "from": user.email, "to": new_email})
+        queue_email(
+            new_email,
+            "Confirm your new Hearth e-mail address",
+            f"To make this the e-mail address of your Hearth account {user.username}, follow this link within "
+            f"a day:\n{_site_link('auth.confirm_email', token=token)}\n\n"
+            "If you didn't ask for this, ignore this message; nothing changes.",
+        )
+    db.session.commit()
+
+
+def confirm_email_change(token: str) -> User:
+    """Move the account a link names to its new address and tell the old one; commits."""
+    try:
+        data = _email_serializer().loads(token, max_age=EMAIL_CHANGE_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        data = {}
+    user = db.session.get(User, data["id"]) if data else None
+    if user is None or user.is_deleted or user.email != data.get("from"):
+        raise AccountError("This link has expired or was already used. Ask for a new one in your settings.")
+    if _email_taken(data["to"]):  # taken since the link was sent; its reader owns the address, so may know
+        raise AccountError("That e-mail address now belongs to another account, so it can't be used here.")
+    user.email = data["to"]
     queue_email(
-        old,
+        data["from"],
         "Your Hearth e-mail address was changed",
-        f"The e-mail address of your Hearth account {user.username} is now {new_email}.\n"
+        f"The e-mail address of your Hearth account {user.username} is now {user.email}.\n"
         "If you did not do this, reset your password at once.",
     )
     db.session.commit()
+    return user
+
+
+def _email_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="change-email")
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -67,6 +67,19 @@ def confirm(token: str):
     return redirect(safe_next(request.args.get("next")))
 
 
+@bp.get("/settings/email/<token>")
+@login_limit
+def confirm_email(token: str):
+    """The link mailed to a new address; it names the account, so it works signed in or not."""
+    try:
+        user = services.confirm_email_change(token)
+    except services.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Your e-mail address is now {user.email}.", "success")
+    return redirect(url_for("auth.settings"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @login_limit
 def login():
@@ -150,11 +163,12 @@ def settings():
             return redirect(url_for("auth.settings"))
     elif email_form.submit.data and email_form.validate_on_submit():
         try:
-            services.change_email(current_user, email_form.password.data, email_form.email.data)
+            services.request_email_change(current_user, email_form.password.data, email_form.email.data)
         except services.AccountError as exc:
             email_form.email.errors.append(str(exc))
         else:
-            flash("Your e-mail address is changed.", "success")
+            address = services.normalise_email(email_form.email.data)
+            flash(f"We sent a link to {address}. Your address changes when you follow it (within a day).", "info")
             return redirect(url_for("auth.settings"))
     elif topics_sent and topics_form.validate_on_submit():
         services.set_collapsed_topics(current_user, topics_form.topics.data)

@@ -285,24 +285,48 @@ def test_changing_password_needs_the_current_one_and_a_strong_new_one(client, me
     assert _user("mina").session_token == token
 
 
-def test_changing_email_updates_it_and_tells_the_old_address(client, member):
+def _change_email(client, address: str, password: str = PASSWORD):
+    return client.post("/settings", data={"em-email": address, "em-password": password, "em-submit": "Change e-mail"})
+
+
+def test_changing_email_takes_effect_when_the_link_mailed_to_the_new_address_is_followed(client, member):
     login(client, member)
-    response = client.post(
-        "/settings", data={"em-email": "Mina.New@Example.com", "em-password": PASSWORD, "em-submit": "Change e-mail"}
-    )
+    response = _change_email(client, "Mina.New@Example.com")
     assert response.status_code == 302
+    assert "We sent a link to mina.new@example.com" in client.get("/settings").get_data(as_text=True)
+    assert _user("mina").email == "mina@example.com"
+    [link_mail] = _mails_to("mina.new@example.com")
+
+    client.get(_link_in(link_mail))
     assert _user("mina").email == "mina.new@example.com"
-    notice = db.session.scalar(select(OutboxEmail))
-    assert notice.recipient == "mina@example.com"
+    [notice] = _mails_to("mina@example.com")
     assert "mina.new@example.com" in notice.body
     assert "Now: mina.new@example.com" in client.get("/settings").get_data(as_text=True)
 
 
+def test_changing_to_another_accounts_address_looks_the_same_and_changes_nothing(client, member, other_member):
+    login(client, member)
+    response = _change_email(client, "otto@example.com")
+    assert response.status_code == 302
+    assert "We sent a link to otto@example.com" in client.get("/settings").get_data(as_text=True)
+    [note] = _mails_to("otto@example.com")
+    assert "/settings/email/" not in note.body
+    assert _user("mina").email == "mina@example.com"
+
+
+def test_an_email_change_link_works_once(client, member):
+    login(client, member)
+    _change_email(client, "mina.new@example.com")
+    link = _link_in(_mails_to("mina.new@example.com")[0])
+    client.get(link)
+    client.get(link)
+    assert "expired or was already used" in client.get("/settings").get_data(as_text=True)
+    assert len(_mails_to("mina@example.com")) == 1
+
+
 def test_changing_email_with_a_wrong_password_changes_nothing(client, member):
     login(client, member)
-    response = client.post(
-        "/settings", data={"em-email": "mina2@example.com", "em-password": "wrong password", "em-submit": "Change"}
-    )
+    response = _change_email(client, "mina2@example.com", password="wrong password")
     assert response.status_code == 400
     assert _user("mina").email == "mina@example.com"
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
