@@ -1,9 +1,9 @@
-"""The member's notifications page; opening it marks them read."""
+"""The member's notifications page; opening a page of it marks the notices on it read."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
@@ -50,24 +50,27 @@ def _row(notice: Notification, viewer) -> Row:
     return Row(notice.message, notice.created_at, notice.read_at is None, title, link, post is not None)
 
 
+PER_PAGE = 50
+
+
 @bp.get("/notifications")
 @login_required
 def index():
-    """The newest 100 notices, each with the post it is about and that post's question loaded in the same
-    query, so the page costs the same few queries whatever the number of notices."""
-    notices = db.session.scalars(
+    """The member's notices, newest first, a page at a time, each with the post it is about and that post's
+    question loaded in the same query, so a page costs the same few queries whatever it holds. Opening a
+    page marks the notices on it read, and only those."""
+    page = db.paginate(
         select(Notification)
         .where(Notification.user_id == current_user.id)
         .options(joinedload(Notification.post).joinedload(Post.question))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(100)
-    ).all()
-    rows = [_row(n, current_user) for n in notices]
-    if any(row.unread for row in rows):
-        db.session.execute(
-            update(Notification)
-            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-            .values(read_at=utcnow())
-        )
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    rows = [_row(notice, current_user) for notice in page.items]
+    unread = [notice.id for notice in page.items if notice.read_at is None]
+    if unread:
+        db.session.execute(update(Notification).where(Notification.id.in_(unread)).values(read_at=utcnow()))
         db.session.commit()
-    return render_template("notifications/index.html", rows=rows)
+    return render_template("notifications/index.html", rows=rows, page=page)

@@ -83,6 +83,18 @@ def test_the_header_counts_unread_notices_until_the_page_is_opened(client, membe
     assert _notice_texts(second_visit) == ["Thanks for your report", "Your post was approved"]
 
 
+def test_opening_a_page_of_notices_reads_only_the_notices_on_it(client, member, login_as):
+    _notices(member.id, *[(f"Notice {n}", n) for n in range(1, 53)])  # "Notice 1" is the newest
+    login_as(member)
+    first = _page(client)
+    assert len(_notice_texts(first)) == 50 and _notice_texts(first)[0] == "Notice 1"
+    assert _header_count(first) == 2  # the two oldest are on the next page, still unread
+    second = _page(client, "/notifications?page=2")
+    assert _notice_texts(second) == ["Notice 51", "Notice 52"]
+    assert second.count('<span class="badge">new</span>') == 2
+    assert _header_count(second) is None
+
+
 def test_a_member_never_sees_or_reads_another_members_notifications(app, client, member, other_member, login_as):
     _notices(member.id, ("For mina only", 1))
     _notices(other_member.id, ("For otto only", 1))
