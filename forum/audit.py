@@ -1,8 +1,9 @@
-"""Append-only audit log of what moderators, admins and the system did: record() adds, nothing edits."""
+"""Append-only audit log of what moderators, admins and the system did: record() adds, nothing edits (the ORM
+refuses, and on PostgreSQL a trigger does too)."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.auth.models import User
@@ -46,3 +47,16 @@ def record(actor: User | None, action: str, target_type: str, target_id: int | N
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_changes(mapper, connection, target):
     raise RuntimeError("the audit log is append-only")
+
+
+# On PostgreSQL the database itself refuses to change or delete an entry, whatever the client (a console, a
+# script, another service): the migration and create_all both install this trigger. TRUNCATE, an
+# operator's deliberate act on the whole table, is not blocked.
+APPEND_ONLY_TRIGGER = (
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+)
+for _statement in APPEND_ONLY_TRIGGER:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))

@@ -7,7 +7,8 @@ changes are validated, audited, and used by moderation from the next post or mes
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from forum import audit
 from forum.admin import services
@@ -166,6 +167,18 @@ def test_audit_entries_can_be_neither_changed_nor_deleted(admin):
     db.session.rollback()
     db.session.expire_all()
     assert db.session.get(AuditEntry, entry.id).details == {"note": "first"}
+
+
+def test_postgresql_itself_refuses_to_change_or_delete_audit_entries(admin):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the database trigger is PostgreSQL's; SQLite (development) relies on the ORM's refusal")
+    entry = _entry(admin, "routing.change", target_type="routing_rule", target_id=1, note="first")
+    db.session.commit()
+    for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.id == entry.id)) == "routing.change"
 
 
 # --- routing policy --------------------------------------------------------------------------------
