@@ -96,7 +96,10 @@ def assess(text: str, ruleset: Ruleset) -> list[Assessment]:
         return []
     reader = _Reader(tokens, ruleset, [hit[:2] for hit in active + shadow])
     results = [reader.assess(rule, start, end, log_only=False) for start, end, rules in active for rule in rules]
-    for result in _corroborate(results):
+    indicators = [result for result in results
+                  if result.rule.severity == "none" and not _NEUTRALISING.intersection(result.cues)]
+    _corroborate(indicators)
+    for result in indicators:
         reader.converge(result)
     results += [reader.assess(rule, start, end, log_only=True) for start, end, rules in shadow for rule in rules]
     return results
@@ -128,22 +131,17 @@ def _outermost(hits: list[tuple[int, int, tuple[Rule, ...]]]) -> list[tuple[int,
     return kept
 
 
-def _corroborate(results: list[Assessment]) -> list[Assessment]:
+def _corroborate(indicators: list[Assessment]) -> None:
     """Indicator rules (base severity none) flag only in company: two distinct ones in a category, on
-    different words, make each of them routine, e.g. a price and "DM me" in one post. Returns those it
-    raised."""
-    indicators: dict[str, list[Assessment]] = {}
-    for result in results:
-        if result.rule.severity == "none" and not _NEUTRALISING.intersection(result.cues):
-            indicators.setdefault(result.rule.category, []).append(result)
-    raised: list[Assessment] = []
-    for group in indicators.values():
+    different words, make each of them routine, e.g. a price and "DM me" in one post."""
+    by_category: dict[str, list[Assessment]] = {}
+    for result in indicators:
+        by_category.setdefault(result.rule.category, []).append(result)
+    for group in by_category.values():
         for result in group:
             if any(other.rule.id != result.rule.id and (other.end <= result.start or result.end <= other.start)
                    for other in group):
                 result.severity = "routine"
-                raised.append(result)
-    return raised
 
 
 class _Reader:
@@ -221,7 +219,7 @@ class _Reader:
         return bool(self._find("protective", *self._window(start), start, end))
 
     def converge(self, result: Assessment) -> None:
-        """A corroborated indicator in a crisis category, read against the signals around it."""
+        """An indicator in a crisis category (corroborated or not), read against the signals around it."""
         if result.rule.category in CRISIS_CATEGORIES and "historical" not in result.cues:
             _converge(result, *self._signals(result.start, result.end))
             self._happening_now(result)
@@ -332,7 +330,8 @@ class _Reader:
 
 def _converge(result: Assessment, signals: list[CueMatch], protected: bool) -> None:
     """Warning signs that each say little ("I've given my guitar away", "I'm at peace with it") are high
-    when, corroborated, they meet two kinds of signal: a plan and a date, say."""
+    when they meet two kinds of signal, a plan and a date, say: alone or with another sign, since two
+    signals are company enough ("written the letters", the gun cabinet open, "tonight")."""
     if not protected and len({cue.kind for cue in signals}) >= 2:
         result.apply(signals, "high")
 

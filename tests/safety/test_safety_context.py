@@ -131,6 +131,15 @@ def test_corroborated_warning_signs_with_a_plan_and_a_date_are_urgent():
     assert "plan" in cues_of(verdict) and cues_of(verdict) & {"timing", "immediacy"}  # "Saturday is the day"
 
 
+def test_a_lone_warning_sign_with_two_kinds_of_signal_around_it_is_urgent():
+    assert scan("I've written the letters.").action == "allow"
+    verdict = scan("I've written the letters. Tonight I'm taking the rope to the woods.")
+    assert verdict.action == "urgent"
+    assert {"immediacy", "means"} <= cues_of(verdict)
+    assert scan("My husband is kicking the bedroom door right now and he said when he gets in I'm dead.").action \
+        == "urgent"
+
+
 def test_third_person_reports_of_imminent_risk_are_urgent():
     assert scan("My friend just texted that she's going to jump off the bridge, she's there now.").action == "urgent"
 
