@@ -156,7 +156,8 @@ def send_notifications_command():
 
 
 @notifications_group.command("outbox")
-@click.option("--last", default=5, show_default=True, help="How many of the newest unsent messages to show.")
+@click.option("--last", default=5, show_default=True, type=click.IntRange(min=1),
+              help="How many of the newest unsent messages to show.")
 def outbox_command(last):
     """Print the newest unsent messages in full: sign-up and reset links on a machine without SMTP."""
     from forum.notifications.services import unsent

@@ -15,6 +15,7 @@ from forum.extensions import db
 from forum.search.models import include_object as search_include_object
 
 SCHEMA = "migration_check"
+TRIGGERS = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
 
 
 @pytest.fixture
@@ -47,10 +48,16 @@ def test_migrations_produce_the_same_schema_as_the_models(empty_database_url):
             context = MigrationContext.configure(conn, opts=opts)
             differences = compare_metadata(context, db.metadata)
         assert differences == []
-        if db.engine.dialect.name == "postgresql":  # Alembic does not compare an enum type's values
+        postgresql = db.engine.dialect.name == "postgresql"
+        if postgresql:  # Alembic compares neither an enum type's values nor triggers
             with db.engine.connect() as conn:
                 stored = conn.execute(text("SELECT unnest(enum_range(NULL::account_status))::text")).scalars().all()
-            assert stored == [status.value for status in AccountStatus]
+                assert stored == [status.value for status in AccountStatus]
+                assert conn.execute(text(TRIGGERS)).scalars().all() == ["audit_log_append_only"]
+        downgrade(revision="c3e1a7d2b9f4")  # the revision before the trigger's
+        if postgresql:
+            with db.engine.connect() as conn:
+                assert conn.execute(text(TRIGGERS)).scalars().all() == []
         downgrade(revision="base")
         with db.engine.connect() as conn:
             context = MigrationContext.configure(conn)

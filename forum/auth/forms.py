@@ -26,16 +26,7 @@ class RegisterForm(FlaskForm):
         [DataRequired(), Email(check_deliverability=False), Length(max=254)],
         filters=[strip_filter],
         render_kw={"autocomplete": "email"},
-        description="Never shown to anyone. Used for password resets.",
-    )
-    password = PasswordField(
-        "Password",
-        [DataRequired(), Length(max=256)],
-        render_kw=NEW_PASSWORD,
-        description="At least 10 characters. A few unrelated words work well.",
-    )
-    confirm = PasswordField(
-        "Repeat password", [DataRequired(), EqualTo("password", "The passwords don't match.")], render_kw=NEW_PASSWORD
+        description="Never shown to anyone. We send a link there to choose your password.",
     )
     submit = SubmitField("Create account")
 
@@ -68,6 +59,12 @@ class _NewPasswordForm(FlaskForm):
 
 class ResetForm(_NewPasswordForm):
     submit = SubmitField("Set new password")
+
+
+class ConfirmForm(_NewPasswordForm):
+    """Choosing the first password, from the sign-up link: this opens the account."""
+
+    submit = SubmitField("Open my account")
 
 
 class ChangePasswordForm(_NewPasswordForm):

@@ -28,6 +28,10 @@ class AccountStatus(enum.StrEnum):
     PENDING = "pending"  # signed up, e-mail address not yet confirmed: cannot sign in, shown nowhere
 
 
+# Accounts that cannot be signed in to, shown, mentioned or written to.
+INACTIVE_STATUSES = (AccountStatus.DELETED, AccountStatus.PENDING)
+
+
 VERIFICATION_MONTHS = 12
 
 
@@ -87,7 +91,7 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         """Whether the account may be signed in to (Flask-Login) and shown: not deleted, not awaiting confirmation."""
-        return self.status not in (AccountStatus.DELETED, AccountStatus.PENDING)
+        return self.status not in INACTIVE_STATUSES
 
     @property
     def is_pending(self) -> bool:

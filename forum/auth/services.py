@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import audit
@@ -81,12 +82,20 @@ def normalise_email(email: str) -> str:
 
 
 def _email_taken(email: str) -> bool:
-    return db.session.scalar(select(func.count()).where(User.email == email)) > 0
+    """Whether an opened account has the address (an unconfirmed sign-up does not hold it)."""
+    return db.session.scalar(
+        select(func.count()).where(User.email == email, User.status != AccountStatus.PENDING)
+    ) > 0
 
 
-def _check_new_account(username: str, password: str, email: str = "") -> None:
-    """Refuse a malformed or taken username or a weak password. Usernames are public, so saying one is taken
-    gives nothing away; an unconfirmed sign-up from the same address does not hold its name."""
+def _release_pending(email: str) -> None:
+    """Drop an unconfirmed sign-up holding an address that someone has just proved or vouched is theirs."""
+    db.session.execute(delete(User).where(User.email == email, User.status == AccountStatus.PENDING))
+
+
+def _check_username(username: str, email: str = "") -> None:
+    """Refuse a malformed or taken username. Usernames are public, so saying one is taken gives nothing
+    away; an unconfirmed sign-up from `email` does not hold its name against a new sign-up from it."""
     if not USERNAME_PATTERN.match(username):
         raise AccountError("Usernames are 3–32 characters: letters, digits and underscores.")
     holder = select(func.count()).where(User.username == username)
@@ -94,9 +103,6 @@ def _check_new_account(username: str, password: str, email: str = "") -> None:
         holder = holder.where(~((User.status == AccountStatus.PENDING) & (User.email == email)))
     if username.startswith("deleted-") or db.session.scalar(holder):
         raise AccountError("That username is taken; please choose another.")
-    problem = password_problem(password, username)
-    if problem:
-        raise AccountError(problem)
 
 
 def create_user(
@@ -111,9 +117,13 @@ def create_user(
     """Make an account at once (the CLI, an admin, demo content) after checking the name, address and
     password; commits. People joining through the site use register()."""
     username, email = normalise_username(username), normalise_email(email)
-    _check_new_account(username, password)
+    _check_username(username)
     if _email_taken(email):
         raise AccountError("That e-mail address can't be used here. If it is yours, reset your password.")
+    problem = password_problem(password, username)
+    if problem:
+        raise AccountError(problem)
+    _release_pending(email)
     user = User(
         username=username,
         email=email,
@@ -131,18 +141,19 @@ def create_user(
     return user
 
 
-def register(username: str, email: str, password: str, next_path: str = "/") -> None:
-    """Start joining: check the name and password, then write to the address. A new address gets a link
-    that opens the account (confirm_registration); an address that already has an account gets a note
-    saying so instead. The page, and the work done, are the same either way, so nobody learns from
-    signing up whether an address (a partner's, say) is registered. The link returns to `next_path` (a
-    path on this site). Commits."""
+def register(username: str, email: str, next_path: str = "/") -> str:
+    """Start joining: check the username, then write to the address. A new address gets a link where its
+    reader chooses the password and opens the account (confirm_registration), so only whoever reads the
+    inbox can ever sign in to it; an address that already has an account gets a note saying so instead.
+    The page, and the work done, are the same either way, so nobody learns from signing up whether an
+    address (a partner's, say) is registered. Signing up again from a pending address renames the sign-up
+    and sends its link again. The link returns to `next_path` (a path on this site). Commits; returns the
+    address as stored."""
     username, email = normalise_username(username), normalise_email(email)
     # Unconfirmed sign-ups expire, so a name taken with an address nobody reads comes free again.
     cutoff = utcnow() - timedelta(seconds=CONFIRM_MAX_AGE)
     db.session.execute(delete(User).where(User.status == AccountStatus.PENDING, User.created_at < cutoff))
-    _check_new_account(username, password, email)
-    password_hash = _hash(password)
+    _check_username(username, email)
     holder = db.session.scalar(select(User).where(User.email == email))
     if holder is not None and not holder.is_pending:
         queue_email(
@@ -152,40 +163,39 @@ def register(username: str, email: str, password: str, next_path: str = "/") -> 
             f"the account {holder.username}.\n\nIf it was you, sign in instead, or reset your password: "
             f"{_site_link('auth.reset_request')}\n\nIf it wasn't you, ignore this message; nothing changes.",
         )
-        db.session.commit()
-        return
-    if holder is not None:  # an earlier unconfirmed sign-up from this address: only its reader can finish either
-        db.session.delete(holder)
+    else:
+        user = holder or User(email=email, status=AccountStatus.PENDING)
+        user.username = username
+        # Not a password hash, so nothing signs in to it; unique, so its link opens this sign-up only.
+        user.password_hash = user.password_hash or f"!pending-{secrets.token_hex(16)}"
+        user.created_at = utcnow()
+        db.session.add(user)
         db.session.flush()
-    user = User(username=username, email=email, password_hash=password_hash, status=AccountStatus.PENDING)
-    db.session.add(user)
-    db.session.flush()
-    _send_confirmation(user, next_path)
-    db.session.commit()
+        _send_confirmation(user, next_path)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same username or address signed up at the same moment
+        db.session.rollback()
+        _check_username(username, email)
+        # Otherwise the address was signed up at that moment, and its reader has that sign-up's link.
+    return email
 
 
 def _send_confirmation(user: User, next_path: str = "/") -> None:
     """Queue the link that opens a pending account (no commit)."""
-    # The token names the password's fingerprint: a later sign-up that reuses the id opens with its own link only.
     token = _confirm_serializer().dumps({"id": user.id, "h": _password_fingerprint(user)})
     link = _site_link("auth.confirm", token=token, **({"next": next_path} if next_path != "/" else {}))
     queue_email(
         user.email,
         "Confirm your Hearth account",
-        f"Welcome to Hearth, {user.username}.\n\nTo open your account, follow this link within two days:\n"
-        f"{link}\n\nIf you didn't sign up, ignore this message; "
-        "the account is never opened.",
+        f"Welcome to Hearth, {user.username}.\n\nTo choose your password and open your account, follow this "
+        f"link within two days:\n{link}\n\nIf you didn't sign up, ignore this message; the account is never "
+        "opened.",
     )
 
 
-def resend_confirmation(user: User) -> None:
-    """Mail a pending account's link again (when its owner tries to sign in); commits."""
-    _send_confirmation(user)
-    db.session.commit()
-
-
-def confirm_registration(token: str) -> User | None:
-    """Open the pending account a confirmation link names; None when the link is bad, expired or used."""
+def pending_for_token(token: str) -> User | None:
+    """The unconfirmed sign-up a confirmation link names, or None when the link is bad, expired or used."""
     try:
         data = _confirm_serializer().loads(token, max_age=CONFIRM_MAX_AGE)
     except (BadSignature, SignatureExpired):
@@ -193,6 +203,18 @@ def confirm_registration(token: str) -> User | None:
     user = db.session.get(User, data.get("id"))
     if user is None or not user.is_pending or _password_fingerprint(user) != data.get("h"):
         return None
+    return user
+
+
+def confirm_registration(token: str, password: str) -> User:
+    """Set the password a confirmation link's reader chose and open the account; commits."""
+    user = pending_for_token(token)
+    if user is None:
+        raise AccountError("This link has expired or was already used. Join again to get a new one.")
+    problem = password_problem(password, user.username)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = _hash(password)
     user.status = AccountStatus.ACTIVE
     user.created_at = utcnow()  # a member from the day the account opened
     db.session.commit()
@@ -211,11 +233,12 @@ _DUMMY_HASH: dict[str, str] = {}
 
 
 def authenticate(login: str, password: str) -> User | None:
-    """The account for these credentials, or None; a missing account costs the same hashing time."""
+    """The account for these credentials, or None; a missing, deleted or unconfirmed account costs the same
+    hashing time."""
     login = login.strip().lower()
     column = User.email if "@" in login else User.username
     user = db.session.scalar(select(User).where(column == login))
-    if user is None or user.is_deleted:
+    if user is None or not user.is_active:  # deleted, or a sign-up not yet confirmed
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         dummy = _DUMMY_HASH.setdefault(method, _hash(secrets.token_hex(8)))
         check_password_hash(dummy, password)
@@ -243,10 +266,10 @@ def _set_password(user: User, new: str) -> None:
 EMAIL_CHANGE_MAX_AGE = 24 * 60 * 60
 
 
-def request_email_change(user: User, password: str, new_email: str) -> None:
+def request_email_change(user: User, password: str, new_email: str) -> str:
     """Mail the new address a link that moves the account to it (confirm_email_change). An address that
     belongs to another account gets a note instead, and the member is told the same either way, so this
-    form cannot be used to find out whose address is registered. Commits."""
+    form cannot be used to find out whose address is registered. Commits; returns the address as stored."""
     if not check_password_hash(user.password_hash, password):
         raise AccountError("Your current password is not right.")
     new_email = normalise_email(new_email)
@@ -260,7 +283,11 @@ def request_email_change(user: User, password: str, new_email: str) -> None:
             "account of its own. Nothing changed, and nothing will.",
         )
     else:
-        token = _email_serializer().dumps({"id": user.id, "from": user.email, "to": new_email})
+        # The token names the password's fingerprint: a password reset (say, after a stolen password was
+        # used to ask for this) makes it worthless.
+        token = _email_serializer().dumps(
+            {"id": user.id, "h": _password_fingerprint(user), "from": user.email, "to": new_email}
+        )
         queue_email(
             new_email,
             "Confirm your new Hearth e-mail address",
@@ -268,28 +295,50 @@ def request_email_change(user: User, password: str, new_email: str) -> None:
             f"a day:\n{_site_link('auth.confirm_email', token=token)}\n\n"
             "If you didn't ask for this, ignore this message; nothing changes.",
         )
+    queue_email(
+        user.email,
+        "A change of your Hearth e-mail address was asked for",
+        f"Someone signed in to your Hearth account {user.username} and asked to move it to {new_email}. It "
+        "moves only when the link sent there is followed.\n\nIf it wasn't you, reset your password now: "
+        f"that cancels the move. {_site_link('auth.reset_request')}",
+    )
     db.session.commit()
+    return new_email
 
 
-def confirm_email_change(token: str) -> User:
-    """Move the account a link names to its new address and tell the old one; commits."""
+def email_change_for_token(token: str) -> tuple[User, str]:
+    """The account an e-mail-change link names and the address it moves to; AccountError when the link is
+    bad, expired or used."""
     try:
         data = _email_serializer().loads(token, max_age=EMAIL_CHANGE_MAX_AGE)
     except (BadSignature, SignatureExpired):
         data = {}
     user = db.session.get(User, data["id"]) if data else None
-    if user is None or user.is_deleted or user.email != data.get("from"):
+    if (user is None or not user.is_active or user.email != data.get("from")
+            or _password_fingerprint(user) != data.get("h")):
         raise AccountError("This link has expired or was already used. Ask for a new one in your settings.")
-    if _email_taken(data["to"]):  # taken since the link was sent; its reader owns the address, so may know
-        raise AccountError("That e-mail address now belongs to another account, so it can't be used here.")
-    user.email = data["to"]
+    return user, data["to"]
+
+
+def confirm_email_change(token: str) -> User:
+    """Move the account a link names to its new address and tell the old one; commits."""
+    user, address = email_change_for_token(token)
+    taken = "That e-mail address now belongs to another account, so it can't be used here."
+    if _email_taken(address):  # taken since the link was sent; its reader owns the address, so may know
+        raise AccountError(taken)
+    _release_pending(address)  # following the link proved the address is this member's
+    old, user.email = user.email, address
     queue_email(
-        data["from"],
+        old,
         "Your Hearth e-mail address was changed",
-        f"The e-mail address of your Hearth account {user.username} is now {user.email}.\n"
+        f"The e-mail address of your Hearth account {user.username} is now {address}.\n"
         "If you did not do this, reset your password at once.",
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another account moved to the address at the same moment
+        db.session.rollback()
+        raise AccountError(taken) from None
     return user
 
 
@@ -307,9 +356,15 @@ def _password_fingerprint(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a one-hour reset link if the address has an account; the caller says the same either way."""
+    """Mail a one-hour reset link if the address has an account (an unconfirmed sign-up gets its link
+    again); the caller says the same either way."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or user.is_deleted:
+        return
+    if user.is_pending:  # no password yet: the sign-up link, fresh for two more days, is where to choose one
+        user.created_at = utcnow()
+        _send_confirmation(user)
+        db.session.commit()
         return
     # The token names the current hash, so it stops working once the password changes.
     token = _serializer().dumps({"id": user.id, "h": _password_fingerprint(user)})

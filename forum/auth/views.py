@@ -8,6 +8,7 @@ from forum.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     CollapsedTopicsForm,
+    ConfirmForm,
     DeleteAccountForm,
     DigestForm,
     LoginForm,
@@ -34,13 +35,11 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            services.register(
-                form.username.data, form.email.data, form.password.data, safe_next(request.args.get("next"))
-            )
+            address = services.register(form.username.data, form.email.data, safe_next(request.args.get("next")))
         except services.AccountError as exc:
             form.form_errors.append(str(exc))
         else:
-            session["signup_email"] = services.normalise_email(form.email.data)
+            session["signup_email"] = address
             return redirect(url_for("auth.register_sent"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
@@ -54,30 +53,29 @@ def register_sent():
     return render_template("auth/register_sent.html", email=email)
 
 
-@bp.get("/confirm/<token>")
-@login_limit
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@register_limit
 def confirm(token: str):
-    user = services.confirm_registration(token)
+    """The sign-up link: its reader chooses the password, which opens the account. Only the browser that
+    signed up is signed in at once; a link opened anywhere else leads to the sign-in page."""
+    user = services.pending_for_token(token)
     if user is None:
-        flash("This link has expired or was already used. Sign in, or join again.", "error")
-        return redirect(url_for("auth.login"))
-    session.pop("signup_email", None)
-    login_user(user)
-    flash(f"Welcome to Hearth, {user.username}.", "success")
-    return redirect(safe_next(request.args.get("next")))
-
-
-@bp.get("/settings/email/<token>")
-@login_limit
-def confirm_email(token: str):
-    """The link mailed to a new address; it names the account, so it works signed in or not."""
-    try:
-        user = services.confirm_email_change(token)
-    except services.AccountError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Your e-mail address is now {user.email}.", "success")
-    return redirect(url_for("auth.settings"))
+        flash("This link has expired or was already used. Join again to get a new one.", "error")
+        return redirect(url_for("auth.register"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_registration(token, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            if session.pop("signup_email", None) == user.email:
+                login_user(user)
+                flash(f"Welcome to Hearth, {user.username}.", "success")
+                return redirect(safe_next(request.args.get("next")))
+            flash(f"Your account {user.username} is open. Sign in with your new password.", "success")
+            return redirect(url_for("auth.login", next=request.args.get("next")))
+    return render_template("auth/confirm.html", form=form, user=user), 400 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -86,16 +84,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
-        if user is not None and user.is_pending:
-            services.resend_confirmation(user)
-            form.form_errors.append(
-                "Please confirm your e-mail address first: we have sent the link to it again. It works for two days."
-            )
-        elif user is not None:
+        if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
-        else:
-            form.form_errors.append("That username or e-mail and password don't match an account.")
+        form.form_errors.append("That username or e-mail and password don't match an account.")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
@@ -163,11 +155,10 @@ def settings():
             return redirect(url_for("auth.settings"))
     elif email_form.submit.data and email_form.validate_on_submit():
         try:
-            services.request_email_change(current_user, email_form.password.data, email_form.email.data)
+            address = services.request_email_change(current_user, email_form.password.data, email_form.email.data)
         except services.AccountError as exc:
             email_form.email.errors.append(str(exc))
         else:
-            address = services.normalise_email(email_form.email.data)
             flash(f"We sent a link to {address}. Your address changes when you follow it (within a day).", "info")
             return redirect(url_for("auth.settings"))
     elif topics_sent and topics_form.validate_on_submit():
@@ -207,6 +198,22 @@ def delete_account():
                 flash("Your account is deleted. Your posts stay, shown as from a deleted member.", "info")
             return redirect(url_for("qa.index"))
     return render_template("auth/delete.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/settings/email/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The link mailed to a new address: a page asking to confirm (so a mail scanner opening the link
+    changes nothing), then the move. The link names the account, so it works signed in or not."""
+    try:
+        user, address = services.email_change_for_token(token)
+        if request.method == "POST":  # CSRF-checked, as every POST
+            services.confirm_email_change(token)
+            flash(f"Your e-mail address is now {address}.", "success")
+            return redirect(url_for("auth.settings"))
+    except services.AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/confirm_email.html", user=user, address=address)
 
 
 @bp.get("/users/<username>")

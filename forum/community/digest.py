@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
-from forum.auth.models import AccountStatus, User
+from forum.auth.models import INACTIVE_STATUSES, User
 from forum.community.services import KINDS
 from forum.dbtypes import utcnow
 from forum.extensions import db
@@ -49,7 +49,7 @@ def send_digests(now: datetime | None = None) -> int:
         .where(
             User.digest_opt_in.is_(True),
             User.email.is_not(None),
-            User.status != AccountStatus.DELETED,
+            User.status.not_in(INACTIVE_STATUSES),
             not_today,
         )
         .order_by(User.id)

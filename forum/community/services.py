@@ -14,7 +14,7 @@ import re
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import delete, select
 
-from forum.auth.models import AccountStatus, User
+from forum.auth.models import INACTIVE_STATUSES, AccountStatus, User
 from forum.community.models import Announcement, Bookmark, Follow, Mention
 from forum.extensions import db
 from forum.notifications.models import Notification
@@ -197,7 +197,7 @@ def _new_mentions(post: Post) -> list[int]:
 def _reachable(user_ids: set[int]) -> set[int]:
     """Of these accounts, the ones that still exist (a deleted account is told nothing)."""
     return set(
-        db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.status != AccountStatus.DELETED))
+        db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.status.not_in(INACTIVE_STATUSES)))
     )
 
 

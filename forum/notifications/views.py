@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
@@ -18,11 +18,15 @@ bp = Blueprint("notifications", __name__)
 
 
 def unread_count(user) -> int:
+    """The member's unread notices, counted once per request (the header and the notifications page both
+    show it; the page asks only after marking its notices read)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(
-        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    if "unread_count" not in g:
+        g.unread_count = db.session.scalar(
+            select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+    return g.unread_count
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,12 @@ def index():
         per_page=PER_PAGE,
         error_out=False,
     )
+    if not page.items and page.page > 1:
+        abort(404)
     rows = [_row(notice, current_user) for notice in page.items]
     unread = [notice.id for notice in page.items if notice.read_at is None]
     if unread:
         db.session.execute(update(Notification).where(Notification.id.in_(unread)).values(read_at=utcnow()))
         db.session.commit()
-    return render_template("notifications/index.html", rows=rows, page=page)
+    remaining = unread_count(current_user)  # those on other pages, as the header shows too
+    return render_template("notifications/index.html", rows=rows, page=page, unread_elsewhere=remaining)

@@ -2,7 +2,7 @@
 
 import re
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -18,9 +18,9 @@ NEW_PASSWORD = "purple kettle morning"
 EVIL_TARGETS = ["http://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
 
 
-def _register(client, username="rowan", email="rowan@example.com", password=NEW_PASSWORD, next_=None):
+def _register(client, username="rowan", email="rowan@example.com", next_=None):
     url = "/register" + (f"?next={next_}" if next_ else "")
-    return client.post(url, data={"username": username, "email": email, "password": password, "confirm": password})
+    return client.post(url, data={"username": username, "email": email})
 
 
 def _user(username: str) -> User | None:
@@ -44,9 +44,6 @@ def _users() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
 
 
-# Registration ---------------------------------------------------------------------------------------------
-
-
 def _mails_to(address: str) -> list[OutboxEmail]:
     db.session.expire_all()
     query = select(OutboxEmail).where(OutboxEmail.recipient == address).order_by(OutboxEmail.id)
@@ -55,47 +52,100 @@ def _mails_to(address: str) -> list[OutboxEmail]:
 
 def _link_in(email: OutboxEmail) -> str:
     """The path (and query) of the site link in a message."""
-    match = re.search(r"http://[^/\s]+(/\S*)", email.body)
+    match = re.search(r"http://[^/\s]+(/(?:confirm|settings/email)/\S*)", email.body)
     assert match, email.body
     return match.group(1)
 
 
-def test_joining_mails_a_link_and_the_account_opens_only_when_it_is_followed(client):
+def _signup_link(address: str = "rowan@example.com") -> str:
+    return _link_in(_mails_to(address)[-1])
+
+
+def _open(client, link: str, password: str = NEW_PASSWORD, confirm: str | None = None):
+    """Choose the password on a sign-up link's page."""
+    return client.post(link, data={"password": password, "confirm": password if confirm is None else confirm})
+
+
+def _can_sign_in(app, login_name: str, password: str) -> bool:
+    return app.test_client().post("/login", data={"login": login_name, "password": password}).status_code == 302
+
+
+# Joining ------------------------------------------------------------------------------------------------------
+
+
+def test_joining_mails_a_link_where_the_password_is_chosen_and_the_account_opens(app, client):
     response = _register(client, username="Rowan")
     assert response.headers["Location"] == "/register/sent"
     sent = client.get("/register/sent").get_data(as_text=True)
     assert "Check your e-mail" in sent and "rowan@example.com" in sent
     user = _user("rowan")
     assert user.status == AccountStatus.PENDING and user.email == "rowan@example.com" and user.role == Role.MEMBER
-    assert user.password_hash != NEW_PASSWORD
-    assert client.get("/settings").status_code == 302  # not signed in yet
+    assert client.get("/settings").status_code == 302  # not signed in
     assert client.get("/users/rowan").status_code == 404  # and shown nowhere
     [mail] = _mails_to("rowan@example.com")
     assert mail.subject == "Confirm your Hearth account"
 
-    opened = client.get(_link_in(mail))
+    page = client.get(_link_in(mail)).get_data(as_text=True)
+    assert "Open your account" in page and "<strong>rowan</strong>" in page
+    assert _user("rowan").status == AccountStatus.PENDING  # opening the page changes nothing
+    opened = _open(client, _link_in(mail))
     assert opened.headers["Location"] == "/"
     assert "Welcome to Hearth, rowan." in client.get("/").get_data(as_text=True)
     assert client.get("/settings").status_code == 200
-    assert _user("rowan").status == AccountStatus.ACTIVE
+    user = _user("rowan")
+    assert user.status == AccountStatus.ACTIVE and user.password_hash != NEW_PASSWORD
+    assert _can_sign_in(app, "rowan@example.com", NEW_PASSWORD)
 
 
-def test_a_confirmation_link_works_once(app, client):
+def test_a_sign_up_link_works_once(app, client):
     _register(client)
-    link = _link_in(_mails_to("rowan@example.com")[0])
-    client.get(link)
-    stranger = app.test_client()
-    again = stranger.get(link)
-    assert again.headers["Location"] == "/login"
-    assert stranger.get("/settings").status_code == 302
-    assert "expired or was already used" in stranger.get("/login").get_data(as_text=True)
+    link = _signup_link()
+    _open(client, link)
+    again = app.test_client().get(link)
+    assert again.headers["Location"] == "/register"
+    assert _open(app.test_client(), link, password="another long password").headers["Location"] == "/register"
+    assert _can_sign_in(app, "rowan", NEW_PASSWORD) and not _can_sign_in(app, "rowan", "another long password")
 
 
-def test_a_tampered_confirmation_link_opens_nothing(client):
+def test_a_tampered_sign_up_link_opens_nothing(client):
     _register(client)
-    link = _link_in(_mails_to("rowan@example.com")[0])
-    response = client.get(link[:-3] + "abc")
-    assert response.headers["Location"] == "/login"
+    response = _open(client, _signup_link()[:-3] + "abc")
+    assert response.headers["Location"] == "/register"
+    assert _user("rowan").status == AccountStatus.PENDING
+
+
+def test_a_link_opened_in_another_browser_opens_the_account_but_signs_in_no_one(app, client):
+    _register(client, next_="/tags")
+    elsewhere = app.test_client()
+    response = _open(elsewhere, _signup_link())
+    assert response.headers["Location"].startswith("/login")
+    assert "next=/tags" in unquote(response.headers["Location"])
+    assert elsewhere.get("/settings").status_code == 302
+    assert _user("rowan").status == AccountStatus.ACTIVE and _can_sign_in(app, "rowan", NEW_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1", "Use at least 10 characters"),
+        ("password123", "too easy to guess"),
+        ("aaaaaaaaaaaa", "too easy to guess"),
+        ("rowan-is-my-name", "shouldn&#39;t contain your username"),
+    ],
+)
+def test_a_weak_password_is_refused_and_the_sign_up_stays_unopened(client, password, message):
+    _register(client)
+    response = _open(client, _signup_link(), password=password)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert _user("rowan").status == AccountStatus.PENDING
+
+
+def test_mismatched_password_confirmation_is_refused(client):
+    _register(client)
+    response = _open(client, _signup_link(), confirm="something else entirely")
+    assert response.status_code == 400
+    assert "The passwords don&#39;t match." in response.get_data(as_text=True)
     assert _user("rowan").status == AccountStatus.PENDING
 
 
@@ -109,24 +159,29 @@ def test_joining_with_a_registered_address_looks_the_same_and_only_tells_its_own
     assert "mina" in mail.body and "/reset" in mail.body and "/confirm/" not in mail.body
 
 
-def test_signing_in_before_confirming_sends_the_link_again(client):
+def test_an_unopened_sign_up_cannot_be_signed_in_to(app, client):
     _register(client)
     response = client.post("/login", data={"login": "rowan", "password": NEW_PASSWORD})
-    assert response.status_code == 400
-    assert "confirm your e-mail address first" in response.get_data(as_text=True)
+    assert "don&#39;t match an account" in response.get_data(as_text=True)
     assert client.get("/settings").status_code == 302
-    first, second = _mails_to("rowan@example.com")
-    assert client.get(_link_in(second)).headers["Location"] == "/"
-    assert client.get("/settings").status_code == 200
 
 
-def test_joining_again_from_the_same_address_replaces_the_unconfirmed_sign_up(client):
+def test_signing_up_someone_elses_pending_address_gives_no_way_in(app, client):
+    _register(client, username="sam", email="sam@example.com")  # the owner of the address
+    attacker = app.test_client()
+    response = _register(attacker, username="sam", email="sam@example.com")
+    assert response.headers["Location"] == "/register/sent"  # the same page, and nothing to follow
+    assert not _can_sign_in(app, "sam", NEW_PASSWORD)
+    assert _open(client, _signup_link("sam@example.com")).headers["Location"] == "/"
+    assert _can_sign_in(app, "sam", NEW_PASSWORD)
+
+
+def test_joining_again_from_the_same_address_renames_the_sign_up_and_sends_the_link_again(client):
     _register(client, username="rowan")
-    old_link = _link_in(_mails_to("rowan@example.com")[0])
     _register(client, username="rowan_b")
     assert _user("rowan") is None and _user("rowan_b").status == AccountStatus.PENDING
-    assert client.get(old_link).headers["Location"] == "/login"
-    assert client.get(_link_in(_mails_to("rowan@example.com")[-1])).headers["Location"] == "/"
+    first, second = _mails_to("rowan@example.com")
+    assert _open(client, _link_in(second)).headers["Location"] == "/"
     assert _user("rowan_b").status == AccountStatus.ACTIVE
 
 
@@ -146,10 +201,17 @@ def test_a_pending_sign_up_holds_its_username_against_others(client):
     assert "That username is taken" in response.get_data(as_text=True)
 
 
-def test_the_confirmation_link_returns_to_the_page_the_member_came_from(client):
+def test_a_reset_request_for_a_pending_address_sends_the_sign_up_link_again(app, client):
+    _register(client)
+    client.post("/reset", data={"email": "rowan@example.com"})
+    first, second = _mails_to("rowan@example.com")
+    assert second.subject == "Confirm your Hearth account"
+    assert _open(client, _link_in(second)).headers["Location"] == "/"
+
+
+def test_the_sign_up_link_returns_to_the_page_the_member_came_from(client):
     _register(client, next_="/tags")
-    link = _link_in(_mails_to("rowan@example.com")[0])
-    assert client.get(link).headers["Location"] == "/tags"
+    assert _open(client, _signup_link()).headers["Location"] == "/tags"
 
 
 def test_the_outbox_command_prints_the_newest_unsent_messages(app, client):
@@ -157,38 +219,13 @@ def test_the_outbox_command_prints_the_newest_unsent_messages(app, client):
     result = app.test_cli_runner().invoke(args=["notifications", "outbox"])
     assert result.exit_code == 0
     assert "To: rowan@example.com" in result.output and "/confirm/" in result.output
-
-
-@pytest.mark.parametrize(
-    ("password", "message"),
-    [
-        ("short1", "Use at least 10 characters"),
-        ("password123", "too easy to guess"),
-        ("aaaaaaaaaaaa", "too easy to guess"),
-        ("rowan-is-my-name", "shouldn&#39;t contain your username"),
-    ],
-)
-def test_weak_password_is_refused_with_a_message_and_no_account_is_made(client, password, message):
-    response = _register(client, password=password)
-    assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
-    assert _users() == 0
+    assert app.test_cli_runner().invoke(args=["notifications", "outbox", "--last", "0"]).exit_code == 2
 
 
 def test_taken_username_is_refused(client, member):
     taken_name = _register(client, username="MINA", email="new@example.com")
     assert "That username is taken" in taken_name.get_data(as_text=True)
     assert _users() == 1 and _mails_to("new@example.com") == []
-
-
-def test_mismatched_password_confirmation_is_refused(client):
-    response = client.post(
-        "/register",
-        data={"username": "rowan", "email": "r@example.com", "password": NEW_PASSWORD, "confirm": "something else"},
-    )
-    assert response.status_code == 400
-    assert "The passwords don&#39;t match." in response.get_data(as_text=True)
-    assert _users() == 0
 
 
 # Signing in and out -----------------------------------------------------------------------------------------
@@ -289,18 +326,22 @@ def _change_email(client, address: str, password: str = PASSWORD):
     return client.post("/settings", data={"em-email": address, "em-password": password, "em-submit": "Change e-mail"})
 
 
-def test_changing_email_takes_effect_when_the_link_mailed_to_the_new_address_is_followed(client, member):
+def test_changing_email_takes_effect_when_the_link_mailed_to_the_new_address_is_confirmed(client, member):
     login(client, member)
     response = _change_email(client, "Mina.New@Example.com")
     assert response.status_code == 302
     assert "We sent a link to mina.new@example.com" in client.get("/settings").get_data(as_text=True)
     assert _user("mina").email == "mina@example.com"
-    [link_mail] = _mails_to("mina.new@example.com")
+    [asked] = _mails_to("mina@example.com")  # the old address hears of the request at once
+    assert "mina.new@example.com" in asked.body and "/reset" in asked.body
+    link = _link_in(_mails_to("mina.new@example.com")[0])
 
-    client.get(_link_in(link_mail))
+    page = client.get(link).get_data(as_text=True)  # a mail scanner opening the link changes nothing
+    assert "Use this address" in page and _user("mina").email == "mina@example.com"
+    client.post(link)
     assert _user("mina").email == "mina.new@example.com"
-    [notice] = _mails_to("mina@example.com")
-    assert "mina.new@example.com" in notice.body
+    asked, changed = _mails_to("mina@example.com")
+    assert changed.subject == "Your Hearth e-mail address was changed"
     assert "Now: mina.new@example.com" in client.get("/settings").get_data(as_text=True)
 
 
@@ -318,10 +359,31 @@ def test_an_email_change_link_works_once(client, member):
     login(client, member)
     _change_email(client, "mina.new@example.com")
     link = _link_in(_mails_to("mina.new@example.com")[0])
-    client.get(link)
-    client.get(link)
+    client.post(link)
+    assert client.get(link).headers["Location"] == "/settings"
     assert "expired or was already used" in client.get("/settings").get_data(as_text=True)
-    assert len(_mails_to("mina@example.com")) == 1
+    assert len(_mails_to("mina@example.com")) == 2  # asked, then changed: once
+
+
+def test_a_password_reset_cancels_an_email_change_asked_with_the_old_password(app, client, member):
+    thief = app.test_client()
+    login(thief, member)
+    _change_email(thief, "thief@example.com")
+    link = _link_in(_mails_to("thief@example.com")[0])
+    client.post("/reset", data={"email": "mina@example.com"})
+    reset = re.search(r"http://[^/\s]+(/reset/\S+)", _mails_to("mina@example.com")[-1].body).group(1)
+    client.post(reset, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    thief.post(link)
+    assert _user("mina").email == "mina@example.com"
+
+
+def test_an_address_held_only_by_an_unopened_sign_up_can_be_moved_to(app, client, member):
+    _register(app.test_client(), username="squatter", email="wanted@example.com")
+    login(client, member)
+    _change_email(client, "wanted@example.com")
+    link = _link_in(_mails_to("wanted@example.com")[-1])
+    client.post(link)
+    assert _user("mina").email == "wanted@example.com" and _user("squatter") is None
 
 
 def test_changing_email_with_a_wrong_password_changes_nothing(client, member):
@@ -488,14 +550,10 @@ def test_login_ignores_a_next_that_leaves_the_site(client, member, target):
 
 @pytest.mark.parametrize("target", EVIL_TARGETS)
 def test_register_ignores_a_next_that_leaves_the_site(client, target):
-    client.post(
-        "/register",
-        query_string={"next": target},
-        data={"username": "rowan", "email": "r@example.com", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
-    )
-    link = _link_in(_mails_to("r@example.com")[0])
+    client.post("/register", query_string={"next": target}, data={"username": "rowan", "email": "r@example.com"})
+    link = _signup_link("r@example.com")
     assert "next" not in link
-    assert client.get(link).headers["Location"] == "/"
+    assert _open(client, link).headers["Location"] == "/"
 
 
 def test_login_follows_a_next_on_this_site(client, member):

@@ -1,11 +1,15 @@
 """Real-browser fixtures: the suite's app served on a local port, driven by the system Chromium via Playwright."""
 
+import re
 import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from forum.extensions import db
+from forum.notifications.models import OutboxEmail
 from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -92,3 +96,27 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
 def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("link", name="Sign in").wait_for()
+
+
+def register(page, username: str) -> None:
+    """Join through the real forms: sign up, follow the link mailed to the address, choose the password."""
+    page.goto("/")
+    page.get_by_role("link", name="Join").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail").fill(f"{username}@example.com")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", name="Check your e-mail").wait_for()
+    page.goto(signup_link(f"{username}@example.com"))
+    page.get_by_label("New password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat new password").fill(PASSWORD)
+    page.get_by_role("button", name="Open my account").click()
+    page.get_by_text(f"Welcome to Hearth, {username}.").wait_for()
+
+
+def signup_link(address: str) -> str:
+    """The path of the newest sign-up link mailed to an address, as the server committed it."""
+    db.session.rollback()
+    body = db.session.scalars(
+        select(OutboxEmail.body).where(OutboxEmail.recipient == address).order_by(OutboxEmail.id.desc())
+    ).first()
+    return re.search(r"http://[^/\s]+(/confirm/\S+)", body).group(1)

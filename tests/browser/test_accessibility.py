@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from forum.qa import services
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, signup_link
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +84,14 @@ def test_login_page_has_no_serious_violations(live_server, page):
     assert blocking_violations(page) == []
 
 
-def test_register_page_has_no_serious_violations(live_server, page):
+def test_sign_up_pages_have_no_serious_violations(live_server, page):
     page.goto("/register")
+    assert blocking_violations(page) == []
+    page.get_by_label("Username").fill("new_member")
+    page.get_by_label("E-mail").fill("new_member@example.com")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", name="Check your e-mail").wait_for()
+    assert blocking_violations(page) == []
+    page.goto(signup_link("new_member@example.com"))
+    page.get_by_role("heading", name="Open your account").wait_for()
     assert blocking_violations(page) == []

@@ -7,10 +7,8 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.notifications.models import OutboxEmail
 from forum.qa.models import Post
-from tests.browser.conftest import sign_in, sign_out
-from tests.conftest import PASSWORD
+from tests.browser.conftest import register, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -21,28 +19,6 @@ def stored_posts() -> int:
     """How many posts the database holds now, as the server committed them (ends this session's snapshot)."""
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(Post))
-
-
-def register(page, username: str) -> None:
-    page.goto("/")
-    page.get_by_role("link", name="Join").click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("E-mail").fill(f"{username}@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
-    page.goto(confirmation_link(f"{username}@example.com"))
-    expect(page.get_by_text(f"Welcome to Hearth, {username}.")).to_be_visible()
-
-
-def confirmation_link(address: str) -> str:
-    """The path of the newest sign-up link mailed to an address, as the server committed it."""
-    db.session.rollback()
-    body = db.session.scalars(
-        select(OutboxEmail.body).where(OutboxEmail.recipient == address).order_by(OutboxEmail.id.desc())
-    ).first()
-    return re.search(r"http://[^/\s]+(/confirm/\S+)", body).group(1)
 
 
 def test_two_members_ask_answer_vote_and_accept_through_the_real_forms(live_server, page):

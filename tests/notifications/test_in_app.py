@@ -89,10 +89,12 @@ def test_opening_a_page_of_notices_reads_only_the_notices_on_it(client, member, 
     first = _page(client)
     assert len(_notice_texts(first)) == 50 and _notice_texts(first)[0] == "Notice 1"
     assert _header_count(first) == 2  # the two oldest are on the next page, still unread
+    assert "2 more unread on older pages." in first
     second = _page(client, "/notifications?page=2")
     assert _notice_texts(second) == ["Notice 51", "Notice 52"]
     assert second.count('<span class="badge">new</span>') == 2
-    assert _header_count(second) is None
+    assert _header_count(second) is None and "more unread" not in second
+    assert client.get("/notifications?page=3").status_code == 404
 
 
 def test_a_member_never_sees_or_reads_another_members_notifications(app, client, member, other_member, login_as):
