@@ -120,10 +120,12 @@ def test_a_mention_tells_existing_active_members_only_and_never_the_author(
     suspended.status = AccountStatus.SUSPENDED
     gone = make_user(Role.MEMBER, "gwen")
     gone.status = AccountStatus.DELETED
+    unopened = make_user(Role.MEMBER, "pat")
+    unopened.status = AccountStatus.PENDING
     db.session.commit()
-    make_question(member, body="Has anyone tried this? @Otto and @nobody_here, also @sam, @gwen and @mina.")
+    make_question(member, body="Has anyone tried this? @Otto and @nobody_here, also @sam, @gwen, @pat and @mina.")
     assert community_notices(other_member) == [(MENTION, "mina mentioned you in a question.")]
-    for user in (suspended, gone, member):
+    for user in (suspended, gone, unopened, member):
         assert community_notices(user) == []
 
 
