@@ -155,24 +155,24 @@ def register(username: str, email: str, next_path: str = "/") -> str:
     db.session.execute(delete(User).where(User.status == AccountStatus.PENDING, User.created_at < cutoff))
     _check_username(username, email)
     holder = db.session.scalar(select(User).where(User.email == email))
-    if holder is not None and not holder.is_pending:
-        queue_email(
-            email,
-            "Someone tried to join Hearth with your address",
-            f"Someone tried to make a new Hearth account with this e-mail address, which already belongs to "
-            f"the account {holder.username}.\n\nIf it was you, sign in instead, or reset your password: "
-            f"{_site_link('auth.reset_request')}\n\nIf it wasn't you, ignore this message; nothing changes.",
-        )
-    else:
-        user = holder or User(email=email, status=AccountStatus.PENDING)
-        user.username = username
-        # Not a password hash, so nothing signs in to it; unique, so its link opens this sign-up only.
-        user.password_hash = user.password_hash or f"!pending-{secrets.token_hex(16)}"
-        user.created_at = utcnow()
-        db.session.add(user)
-        db.session.flush()
-        _send_confirmation(user, next_path)
     try:
+        if holder is not None and not holder.is_pending:
+            queue_email(
+                email,
+                "Someone tried to join Hearth with your address",
+                f"Someone tried to make a new Hearth account with this e-mail address, which already belongs to "
+                f"the account {holder.username}.\n\nIf it was you, sign in instead, or reset your password: "
+                f"{_site_link('auth.reset_request')}\n\nIf it wasn't you, ignore this message; nothing changes.",
+            )
+        else:
+            user = holder or User(email=email, status=AccountStatus.PENDING)
+            user.username = username
+            # Not a password hash, so nothing signs in to it; unique, so its link opens this sign-up only.
+            user.password_hash = user.password_hash or f"!pending-{secrets.token_hex(16)}"
+            user.created_at = utcnow()
+            db.session.add(user)
+            db.session.flush()  # for the id the link names
+            _send_confirmation(user, next_path)
         db.session.commit()
     except IntegrityError:  # the same username or address signed up at the same moment
         db.session.rollback()

@@ -222,6 +222,24 @@ def test_the_outbox_command_prints_the_newest_unsent_messages(app, client):
     assert app.test_cli_runner().invoke(args=["notifications", "outbox", "--last", "0"]).exit_code == 2
 
 
+def test_a_username_taken_at_the_same_moment_gets_a_message_not_an_error(client, member, monkeypatch):
+    from forum.auth import services
+
+    real_check = services._check_username
+    calls = []
+
+    def check_too_late(username, email=""):  # the other sign-up commits between this check and ours
+        calls.append(username)
+        if len(calls) > 1:
+            real_check(username, email)
+
+    monkeypatch.setattr(services, "_check_username", check_too_late)
+    response = _register(client, username="mina", email="new@example.com")
+    assert response.status_code == 400
+    assert "That username is taken" in response.get_data(as_text=True)
+    assert _users() == 1 and _mails_to("new@example.com") == []
+
+
 def test_taken_username_is_refused(client, member):
     taken_name = _register(client, username="MINA", email="new@example.com")
     assert "That username is taken" in taken_name.get_data(as_text=True)
