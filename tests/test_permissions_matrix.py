@@ -79,6 +79,7 @@ MATRIX = [
     ("POST", "/admin/rules/test", {"text": "a calm day"}, (LOGIN, 403, 403, 403, 200)),
     ("GET", "/mod/dashboard", None, (LOGIN, 403, 403, 200, 200)),
     ("GET", "/admin/audit", None, (LOGIN, 403, 403, 403, 200)),
+    ("GET", "/admin/misses", None, (LOGIN, 403, 403, 403, 200)),
     ("GET", "/admin/audit?action=item.&from=2024-01-01", None, (LOGIN, 403, 403, 403, 200)),
     ("GET", "/admin/routing", None, (LOGIN, 403, 403, 403, 200)),
     ("GET", "/admin/routing/suicide/high", None, (LOGIN, 403, 403, 403, 200)),

@@ -1,12 +1,13 @@
-"""Read side of administration: the effective safety ruleset (cached per process), rule listings,
-the audit log and the routing policy."""
+"""Read side of administration: the effective safety ruleset (cached per process), rule listings, the
+posts the engine missed, the audit log and the routing policy."""
 
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from forum import safety
@@ -15,7 +16,8 @@ from forum.audit import AuditEntry
 from forum.auth.models import User
 from forum.extensions import db
 from forum.moderation import policy
-from forum.moderation.models import RoutingRule
+from forum.moderation.models import FLAG_LABELS, Flag, FlagReason, RoutingRule
+from forum.qa.models import Post
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {"key": None, "ruleset": None}
@@ -196,3 +198,52 @@ def routing_rows() -> list[RouteRow]:
             route = {name: getattr(row, name) for name in default} if row is not None else default
             rows.append(RouteRow(category, severity, route, default, row is not None))
     return rows
+
+
+# Flag reasons the engine has categories for: a post flagged for one of these that the engine allowed is a
+# miss to learn from. ("Harmful misinformation" and "something else" are no rule's business.)
+ENGINE_FLAG_REASONS = (FlagReason.AT_RISK, FlagReason.HARASSMENT, FlagReason.SPAM, FlagReason.PERSONAL_INFO)
+MISSES_PER_PAGE = 25
+
+
+@dataclass
+class MissedPost:
+    post: Post
+    flags: dict[str, int]  # flag label -> how many members gave it
+    outcome: str  # what moderators decided of the flags: "removed", "kept" or "waiting"
+    verdict_now: safety.Verdict  # with the rules in force today
+
+
+def missed_posts(page: int) -> Pagination:
+    """Posts members flagged for a risk the engine covers but which the engine allowed when they were saved,
+    most recently flagged first, each read again with the rules in force (has a new rule caught it?).
+    Two queries a page: the posts, then their flags."""
+    flagged = (
+        select(Flag.post_id, func.max(Flag.created_at).label("flagged_at"))
+        .where(Flag.reason.in_(ENGINE_FLAG_REASONS))
+        .group_by(Flag.post_id)
+        .subquery()
+    )
+    query = (
+        select(Post)
+        .join(flagged, flagged.c.post_id == Post.id)
+        .where(Post.safety["action"].as_string() == "allow")
+        .order_by(flagged.c.flagged_at.desc(), Post.id.desc())
+    )
+    pagination = db.paginate(query, page=page, per_page=MISSES_PER_PAGE, error_out=False)
+    flags: dict[int, list[Flag]] = {}
+    for flag in db.session.scalars(select(Flag).where(Flag.post_id.in_([post.id for post in pagination.items]))):
+        flags.setdefault(flag.post_id, []).append(flag)
+    ruleset = effective_ruleset()
+    pagination.items = [_missed(post, flags.get(post.id, []), ruleset) for post in pagination.items]
+    return pagination
+
+
+def _missed(post: Post, flags: list[Flag], ruleset: safety.Ruleset) -> MissedPost:
+    counts: dict[str, int] = {}
+    for flag in flags:
+        if flag.reason in ENGINE_FLAG_REASONS:
+            counts[FLAG_LABELS[flag.reason]] = counts.get(FLAG_LABELS[flag.reason], 0) + 1
+    outcomes = {flag.outcome for flag in flags}
+    outcome = "removed" if "removed" in outcomes else "waiting" if None in outcomes else "kept"
+    return MissedPost(post, counts, outcome, safety.scan(post.scan_text, ruleset))

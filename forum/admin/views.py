@@ -1,5 +1,5 @@
-"""Admin pages: the safety rules (list, edit, state, history, test box), the audit log, the routing policy
-and the message templates."""
+"""Admin pages: the safety rules (list, edit, state, history, test box), the posts the engine missed, the
+audit log, the routing policy and the message templates."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -118,6 +118,15 @@ def test_rules():
             return jsonify(error="; ".join(form.text.errors) or "bad request"), 400
         return jsonify(html=render_template("admin/_test_result.html", **result), verdict=result["verdict"].to_dict())
     return render_template("admin/rule_test.html", form=form, **(result or {})), 400 if form.errors else 200
+
+
+@bp.get("/misses")
+def misses():
+    """Posts members flagged for a risk the engine covers but the engine allowed: where new rules come from."""
+    pagination = queries.missed_posts(max(request.args.get("page", 1, type=int) or 1, 1))
+    if not pagination.items and pagination.page > 1:
+        abort(404)
+    return render_template("admin/misses.html", pagination=pagination, test_form=RuleTestForm())
 
 
 @bp.get("/audit")

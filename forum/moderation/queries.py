@@ -10,7 +10,6 @@ from forum.content import highlighted_excerpt
 from forum.extensions import db
 from forum.moderation.models import Flag, ItemStatus, Queue, ReviewItem
 from forum.qa.models import Post
-from forum.qa.services import scan_text
 
 PAGE_SIZE = 50
 
@@ -55,7 +54,7 @@ def queue_rows(
     for item in items:
         post = posts.get(item.target_id) if item.target_type == "post" else None
         if post is not None:
-            excerpt = highlighted_excerpt(scan_text(post), _spans(post))
+            excerpt = highlighted_excerpt(post.scan_text, _spans(post))
         else:
             texts = [r.details.get("text", "") for r in item.reasons if r.details.get("text")]
             excerpt = highlighted_excerpt(texts[-1] if texts else "", [])
@@ -105,7 +104,7 @@ def item_context(item: ReviewItem) -> ItemContext:
     if item.target_type == "post":
         post = db.session.scalar(select(Post).where(Post.id == item.target_id).options(joinedload(Post.author)))
         question = post if post.is_question else db.session.get(Post, post.question_id)
-        text = scan_text(post)
+        text = post.scan_text
         highlighted = highlighted_excerpt(text, _spans(post), width=max(len(text), 1))
     history = []
     if item.subject_user_id:

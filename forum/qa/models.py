@@ -112,6 +112,11 @@ class Post(db.Model):
         return self.deleted_at is not None
 
     @property
+    def scan_text(self) -> str:
+        """The text the safety engine reads for the post; the offsets of its hits point into it."""
+        return f"{self.title}\n\n{self.body_md}" if self.title else self.body_md
+
+    @property
     def thread_id(self) -> int:
         return self.id if self.is_question else self.question_id
 

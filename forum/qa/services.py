@@ -69,11 +69,6 @@ def _tags_for(names: list[str]) -> list[Tag]:
     return tags
 
 
-def scan_text(post: Post) -> str:
-    """The text the safety engine reads for a post; hit offsets point into it."""
-    return f"{post.title}\n\n{post.body_md}" if post.title else post.body_md
-
-
 def _screen(post: Post, editor: User) -> None:
     """Scan the saved text, keep the verdict with the post, count the hits per rule, and route it.
 
@@ -81,7 +76,7 @@ def _screen(post: Post, editor: User) -> None:
     scanned but not routed: the reviewer is already looking at it.
     """
     ruleset = effective_ruleset()
-    verdict = safety.scan(scan_text(post), ruleset)
+    verdict = safety.scan(post.scan_text, ruleset)
     post.safety = verdict.to_dict() | {"ruleset": ruleset.fingerprint, "revision": post.revision_count}
     count_hits(verdict)
     if editor.id == post.author_id:
