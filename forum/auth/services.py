@@ -194,16 +194,23 @@ def _send_confirmation(user: User, next_path: str = "/") -> None:
     )
 
 
-def pending_for_token(token: str) -> User | None:
-    """The unconfirmed sign-up a confirmation link names, or None when the link is bad, expired or used."""
+def _signed_link(serializer: URLSafeTimedSerializer, token: str, max_age: int) -> tuple[User, dict] | None:
+    """The account a signed link names, with the link's data, while the account's password (or sign-up)
+    is the one the link was made for; None when the link is bad, expired or used."""
     try:
-        data = _confirm_serializer().loads(token, max_age=CONFIRM_MAX_AGE)
+        data = serializer.loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired):
         return None
     user = db.session.get(User, data.get("id"))
-    if user is None or not user.is_pending or _password_fingerprint(user) != data.get("h"):
+    if user is None or _password_fingerprint(user) != data.get("h"):
         return None
-    return user
+    return user, data
+
+
+def pending_for_token(token: str) -> User | None:
+    """The unconfirmed sign-up a confirmation link names, or None when the link is bad, expired or used."""
+    found = _signed_link(_confirm_serializer(), token, CONFIRM_MAX_AGE)
+    return found[0] if found and found[0].is_pending else None
 
 
 def confirm_registration(token: str, password: str) -> User:
@@ -309,15 +316,10 @@ def request_email_change(user: User, password: str, new_email: str) -> str:
 def email_change_for_token(token: str) -> tuple[User, str]:
     """The account an e-mail-change link names and the address it moves to; AccountError when the link is
     bad, expired or used."""
-    try:
-        data = _email_serializer().loads(token, max_age=EMAIL_CHANGE_MAX_AGE)
-    except (BadSignature, SignatureExpired):
-        data = {}
-    user = db.session.get(User, data["id"]) if data else None
-    if (user is None or not user.is_active or user.email != data.get("from")
-            or _password_fingerprint(user) != data.get("h")):
+    found = _signed_link(_email_serializer(), token, EMAIL_CHANGE_MAX_AGE)
+    if found is None or not found[0].is_active or found[0].email != found[1].get("from"):
         raise AccountError("This link has expired or was already used. Ask for a new one in your settings.")
-    return user, data["to"]
+    return found[0], found[1]["to"]
 
 
 def confirm_email_change(token: str) -> User:
@@ -380,14 +382,8 @@ def request_password_reset(email: str) -> None:
 
 
 def user_for_reset_token(token: str) -> User | None:
-    try:
-        data = _serializer().loads(token, max_age=RESET_MAX_AGE)
-    except (BadSignature, SignatureExpired):
-        return None
-    user = db.session.get(User, data.get("id"))
-    if user is None or user.is_deleted or _password_fingerprint(user) != data.get("h"):
-        return None
-    return user
+    found = _signed_link(_serializer(), token, RESET_MAX_AGE)
+    return found[0] if found and found[0].is_active else None
 
 
 def reset_password(token: str, new: str) -> User:
